@@ -1,0 +1,155 @@
+// Owns: the `rocketmq-ts` command line. The only place that reads argv and the environment, and
+// the only place that exits.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import pino, { type Logger } from 'pino';
+import type { ConfigRegistry, ConfigSpec } from './common/config/config-registry.js';
+import { parseProperties } from './common/config/properties.js';
+import { MQError } from './common/mq-error.js';
+import { Namesrv } from './namesrv/namesrv.js';
+import { namesrvConfigRegistry } from './namesrv/namesrv-config.js';
+
+const VERSION = readPackageVersion();
+
+function readPackageVersion(): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+    return pkg.version ?? '0.0.0';
+  } catch {
+    return '0.0.0'; // Running from an unusual layout: the version is informational only.
+  }
+}
+
+function makeLogger(): Logger {
+  return pino({ level: process.env['LOG_LEVEL'] ?? 'info', base: { pid: process.pid } });
+}
+
+/** `--key value` and `--key=value` pairs left over after commander's own options. */
+function parseKeyValueArgs(args: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (!arg.startsWith('--')) throw new CommanderError(1, 'rocketmq-ts.args', `unexpected argument ${arg}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) {
+      out.set(arg.slice(2, eq), arg.slice(eq + 1));
+    } else {
+      const value = args[i + 1];
+      if (value === undefined) throw new CommanderError(1, 'rocketmq-ts.args', `option ${arg} needs a value`);
+      out.set(arg.slice(2), value);
+      i++;
+    }
+  }
+  return out;
+}
+
+function readConfigFile(file: string | undefined): Map<string, string> {
+  if (file === undefined) return new Map();
+  return parseProperties(fs.readFileSync(file, 'utf8'));
+}
+
+function resolveConfig<S extends ConfigSpec>(registry: ConfigRegistry<S>, sources: Map<string, string>[], logger: Logger, strictKeys: Set<string>) {
+  const result = registry.resolve(sources);
+  for (const key of result.unknownKeys) {
+    if (strictKeys.has(key)) throw new CommanderError(1, 'rocketmq-ts.config', `unknown option --${key}`);
+    logger.warn({ key }, 'unknown config key ignored');
+  }
+  for (const key of result.unimplementedKeys) logger.warn({ key }, 'config key accepted but not acted on');
+  return result.config;
+}
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) return;
+    stopping = true;
+    void stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`shutdown failed after ${signal}: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('rocketmq-ts')
+    .description('Apache RocketMQ in TypeScript: NameServer, broker, clients; wire- and disk-compatible.')
+    .version(VERSION);
+
+  program
+    .command('namesrv')
+    .description('run a NameServer (routes and broker liveness); any namesrv.conf key may be given as --key value')
+    .option('-c, --configFile <file>', 'namesrv.conf (Java properties, RocketMQ keys)')
+    .option('-p, --printConfigItem', 'print the effective config and exit')
+    .option('--listenPort <port>', 'TCP port (default 9876; 0 picks a free port)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (opts: { configFile?: string; printConfigItem?: boolean; listenPort?: string }, cmd: Command) => {
+      const logger = makeLogger();
+      const cliValues = parseKeyValueArgs(cmd.args);
+      if (opts.listenPort !== undefined) cliValues.set('listenPort', opts.listenPort);
+      const env = new Map<string, string>();
+      if (process.env['ROCKETMQ_HOME']) env.set('rocketmqHome', process.env['ROCKETMQ_HOME']);
+      const config = resolveConfig(namesrvConfigRegistry, [env, readConfigFile(opts.configFile), cliValues], logger, new Set(cliValues.keys()));
+      if (opts.printConfigItem) {
+        for (const [k, v] of Object.entries(namesrvConfigRegistry.printable(config))) process.stdout.write(`${k}=${String(v)}\n`);
+        return;
+      }
+      const namesrv = new Namesrv({ config, logger });
+      await namesrv.start();
+      onSignals(() => namesrv.shutdown());
+    });
+
+  program
+    .command('dev')
+    .description('the embedded default for development: a NameServer (and, once it exists, a broker) in one process, data under ./data')
+    .option('--dir <dir>', 'data directory', './data')
+    .option('--namesrvPort <port>', 'NameServer port', '9876')
+    .option('--host <host>', 'address to bind and advertise', '127.0.0.1')
+    .action(async (opts: { dir: string; namesrvPort: string; host: string }) => {
+      const logger = makeLogger();
+      const dir = path.resolve(opts.dir);
+      const config = resolveConfig(
+        namesrvConfigRegistry,
+        [new Map([['listenPort', opts.namesrvPort], ['bindAddress', opts.host], ['kvConfigPath', path.join(dir, 'namesrv', 'kvConfig.json')]])],
+        logger,
+        new Set(),
+      );
+      const namesrv = new Namesrv({ config, logger });
+      const port = await namesrv.start();
+      logger.info({ namesrvAddr: `${opts.host}:${port}`, dir }, `rocketmq-ts dev ready: namesrvAddr=${opts.host}:${port}`);
+      onSignals(() => namesrv.shutdown());
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.exitCode !== 0 && !['commander.help', 'commander.helpDisplayed', 'commander.version'].includes(err.code)) {
+        if (!err.code.startsWith('commander.')) process.stderr.write(`error: ${err.message}\n`);
+      }
+      process.exit(err.exitCode);
+    }
+    if (err instanceof MQError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(1);
+    }
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE' || (err as NodeJS.ErrnoException).code === 'ENOENT') {
+      process.stderr.write(`error: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

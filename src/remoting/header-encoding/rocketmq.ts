@@ -1,0 +1,117 @@
+// Owns: the binary ROCKETMQ header serialization (serialize type 1).
+// Counterpart: org.apache.rocketmq.remoting.protocol.RocketMQSerializable.
+//
+//   offset  size  field
+//   0       2     code (short)
+//   2       1     language code byte (JAVA 0 ... NODE_JS 13)
+//   3       2     version (short)
+//   5       4     opaque
+//   9       4     flag
+//   13      4     remark length r (0 = null)
+//   17      r     remark, UTF-8
+//   17+r    4     extFields length m
+//   21+r    m     entries: short keyLength, key UTF-8, int valueLength, value UTF-8
+//   total: 21 + r + m bytes
+
+import assert from 'node:assert';
+import { FrameError } from '../frame.js';
+import { RemotingCommand } from '../remoting-command.js';
+
+export const ROCKETMQ_HEADER_FIXED_BYTES = 21;
+assert.equal(ROCKETMQ_HEADER_FIXED_BYTES, 2 + 1 + 2 + 4 + 4 + 4 + 4);
+
+/** LanguageCode names by their byte, as RocketMQ numbers them. */
+export const LANGUAGE_CODES: readonly string[] = Object.freeze([
+  'JAVA', 'CPP', 'DOTNET', 'PYTHON', 'DELPHI', 'ERLANG', 'RUBY', 'OTHER', 'HTTP', 'GO', 'PHP', 'OMS', 'RUST', 'NODE_JS',
+]);
+const LANGUAGE_BYTES: ReadonlyMap<string, number> = new Map(LANGUAGE_CODES.map((name, i) => [name, i]));
+const OTHER_LANGUAGE = 7;
+
+export function decodeRocketMQHeader(frame: Buffer, start: number, end: number): RemotingCommand {
+  if (end - start < ROCKETMQ_HEADER_FIXED_BYTES) {
+    throw new FrameError(`ROCKETMQ header of ${end - start} bytes is shorter than ${ROCKETMQ_HEADER_FIXED_BYTES}`);
+  }
+  const cmd = new RemotingCommand(frame.readInt16BE(start));
+  cmd.language = LANGUAGE_CODES[frame[start + 2]!] ?? 'OTHER';
+  cmd.version = frame.readInt16BE(start + 3);
+  cmd.opaque = frame.readInt32BE(start + 5);
+  cmd.flag = frame.readInt32BE(start + 9);
+  let pos = start + 13;
+  const remarkLength = frame.readInt32BE(pos);
+  pos += 4;
+  if (remarkLength < 0 || remarkLength > end - pos - 4) throw new FrameError(`ROCKETMQ remark length ${remarkLength} exceeds the header`);
+  if (remarkLength > 0) cmd.remark = frame.toString('utf8', pos, pos + remarkLength);
+  pos += remarkLength;
+  const extLength = frame.readInt32BE(pos);
+  pos += 4;
+  if (extLength < 0 || extLength > end - pos) throw new FrameError(`ROCKETMQ extFields length ${extLength} exceeds the header`);
+  if (extLength > 0) cmd.extFields = decodeExtFields(frame, pos, pos + extLength);
+  return cmd;
+}
+
+function decodeExtFields(frame: Buffer, start: number, end: number): Record<string, string> {
+  const out: Record<string, string> = {};
+  let pos = start;
+  while (pos < end) {
+    if (end - pos < 2) throw new FrameError('ROCKETMQ extFields entry cut short');
+    const keyLength = frame.readInt16BE(pos);
+    pos += 2;
+    if (keyLength < 0 || end - pos < keyLength + 4) throw new FrameError('ROCKETMQ extFields key exceeds the header');
+    const key = frame.toString('utf8', pos, pos + keyLength);
+    pos += keyLength;
+    const valueLength = frame.readInt32BE(pos);
+    pos += 4;
+    if (valueLength < 0 || end - pos < valueLength) throw new FrameError('ROCKETMQ extFields value exceeds the header');
+    out[key] = frame.toString('utf8', pos, pos + valueLength);
+    pos += valueLength;
+  }
+  return out;
+}
+
+/** Header bytes `cmd` needs in the ROCKETMQ form. */
+export function rocketMQHeaderBytes(cmd: RemotingCommand): number {
+  let n = ROCKETMQ_HEADER_FIXED_BYTES;
+  if (cmd.remark !== null) n += Buffer.byteLength(cmd.remark);
+  const ext = cmd.extFields;
+  if (ext !== null) {
+    for (const key in ext) {
+      const v = ext[key];
+      if (v === undefined) continue;
+      n += 6 + Buffer.byteLength(key) + Buffer.byteLength(v);
+    }
+  }
+  return n;
+}
+
+/** Writes the header at `offset`; `buf` must have rocketMQHeaderBytes(cmd) bytes there. */
+export function encodeRocketMQHeader(cmd: RemotingCommand, buf: Buffer, offset: number): number {
+  let pos = buf.writeInt16BE(cmd.code << 16 >> 16, offset);
+  buf[pos++] = LANGUAGE_BYTES.get(cmd.language) ?? OTHER_LANGUAGE;
+  pos = buf.writeInt16BE(cmd.version << 16 >> 16, pos);
+  pos = buf.writeInt32BE(cmd.opaque | 0, pos);
+  pos = buf.writeInt32BE(cmd.flag | 0, pos);
+  if (cmd.remark === null) {
+    pos = buf.writeInt32BE(0, pos);
+  } else {
+    const n = buf.write(cmd.remark, pos + 4, 'utf8');
+    buf.writeInt32BE(n, pos);
+    pos += 4 + n;
+  }
+  const lengthAt = pos;
+  pos += 4;
+  const ext = cmd.extFields;
+  if (ext !== null) {
+    for (const key in ext) {
+      const v = ext[key];
+      if (v === undefined) continue;
+      const k = buf.write(key, pos + 2, 'utf8');
+      buf.writeInt16BE(k, pos);
+      pos += 2 + k;
+      const n = buf.write(v, pos + 4, 'utf8');
+      buf.writeInt32BE(n, pos);
+      pos += 4 + n;
+    }
+  }
+  buf.writeInt32BE(pos - lengthAt - 4, lengthAt);
+  return pos;
+}
