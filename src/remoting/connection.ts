@@ -32,8 +32,16 @@ export interface ConnectionOptions {
   address?: string;
 }
 
+/** Counters of one connection (frames each way and socket writes), for metrics and tests. */
+export interface ConnectionStats {
+  framesIn: number;
+  framesOut: number;
+  writes: number;
+}
+
 export class RemotingConnection {
   readonly id: number;
+  readonly stats: ConnectionStats = { framesIn: 0, framesOut: 0, writes: 0 };
   /** `host:port` of the peer. */
   readonly remoteAddress: string;
   readonly #socket: Socket;
@@ -113,6 +121,7 @@ export class RemotingConnection {
   send(cmd: RemotingCommand): void {
     if (this.closed) return;
     const parts = encodeCommand(cmd);
+    this.stats.framesOut++;
     this.#out.push(parts[0]);
     if (parts.length === 2) this.#out.push(parts[1]);
     if (!this.#flushScheduled) {
@@ -127,6 +136,7 @@ export class RemotingConnection {
     if (out.length === 0 || this.closed) return;
     this.#out = [];
     const socket = this.#socket;
+    this.stats.writes++;
     if (out.length === 1) {
       socket.write(out[0]!);
     } else {
@@ -155,6 +165,7 @@ export class RemotingConnection {
 
   readonly #onFrame = (frame: Buffer): void => {
     if (this.closed) return;
+    this.stats.framesIn++;
     const cmd = decodeCommand(frame);
     if (cmd.isResponse) {
       const pending = this.#pending.get(cmd.opaque);
