@@ -3,7 +3,7 @@
 
 import { FrameError, HEADER_WORD_BYTES, headerLengthOf } from './frame.js';
 import { decodeJsonHeader, encodeJsonHeader } from './header-encoding/json.js';
-import { decodeRocketMQHeader, encodeRocketMQHeader, rocketMQHeaderBytes } from './header-encoding/rocketmq.js';
+import { decodeRocketMQHeader, encodeRocketMQHeaderWithPrefix } from './header-encoding/rocketmq.js';
 
 export const SerializeType = { JSON: 0, ROCKETMQ: 1 } as const;
 export type SerializeType = (typeof SerializeType)[keyof typeof SerializeType];
@@ -113,11 +113,10 @@ export function encodeCommand(cmd: RemotingCommand): [Buffer] | [Buffer, Buffer]
   const bodyLength = cmd.body === null ? 0 : cmd.body.length;
   let head: Buffer;
   if (cmd.serializeType === SerializeType.ROCKETMQ) {
-    const headerLength = rocketMQHeaderBytes(cmd);
-    head = Buffer.allocUnsafe(8 + headerLength);
-    head.writeInt32BE(HEADER_WORD_BYTES + headerLength + bodyLength, 0);
-    head.writeInt32BE((SerializeType.ROCKETMQ << 24) | headerLength, 4);
-    encodeRocketMQHeader(cmd, head, 8);
+    const encoded = encodeRocketMQHeaderWithPrefix(cmd, 8);
+    head = encoded.buf;
+    head.writeInt32BE(HEADER_WORD_BYTES + encoded.headerLength + bodyLength, 0);
+    head.writeInt32BE((SerializeType.ROCKETMQ << 24) | encoded.headerLength, 4);
   } else {
     const json = encodeJsonHeader(cmd);
     const headerLength = Buffer.byteLength(json);

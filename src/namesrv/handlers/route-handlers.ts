@@ -134,7 +134,8 @@ export function registerRouteHandlers(server: RemotingServer, deps: RouteHandler
   server.registerHandler(
     RequestCode.DELETE_TOPIC_IN_NAMESRV,
     handleWith(DeleteTopicInNamesrv, (h) => {
-      routes.deleteTopic(h.topic, h.clusterName);
+      // Compat: like Java's deleteTopicInNamesrv, an empty clusterName means every cluster.
+      routes.deleteTopic(h.topic, h.clusterName === '' ? undefined : h.clusterName);
       return ok();
     }),
   );

@@ -40,7 +40,7 @@ export function decodeRocketMQHeader(frame: Buffer, start: number, end: number):
   const remarkLength = frame.readInt32BE(pos);
   pos += 4;
   if (remarkLength < 0 || remarkLength > end - pos - 4) throw new FrameError(`ROCKETMQ remark length ${remarkLength} exceeds the header`);
-  if (remarkLength > 0) cmd.remark = frame.toString('utf8', pos, pos + remarkLength);
+  if (remarkLength > 0) cmd.remark = readString(frame, pos, pos + remarkLength);
   pos += remarkLength;
   const extLength = frame.readInt32BE(pos);
   pos += 4;
@@ -57,15 +57,55 @@ function decodeExtFields(frame: Buffer, start: number, end: number): Record<stri
     const keyLength = frame.readInt16BE(pos);
     pos += 2;
     if (keyLength < 0 || end - pos < keyLength + 4) throw new FrameError('ROCKETMQ extFields key exceeds the header');
-    const key = frame.toString('utf8', pos, pos + keyLength);
+    const key = readString(frame, pos, pos + keyLength);
     pos += keyLength;
     const valueLength = frame.readInt32BE(pos);
     pos += 4;
     if (valueLength < 0 || end - pos < valueLength) throw new FrameError('ROCKETMQ extFields value exceeds the header');
-    out[key] = frame.toString('utf8', pos, pos + valueLength);
+    out[key] = readString(frame, pos, pos + valueLength);
     pos += valueLength;
   }
   return out;
+}
+
+// Header strings are short and almost always ASCII; for those a JS loop beats a call into C++
+// (buf.write / toString) several times over. Anything else takes the UTF-8 path.
+const SHORT_STRING_MAX = 64;
+
+function readString(buf: Buffer, start: number, end: number): string {
+  if (end - start > SHORT_STRING_MAX) return buf.toString('utf8', start, end);
+  let s = '';
+  for (let i = start; i < end; i++) {
+    const c = buf[i]!;
+    if (c >= 0x80) return buf.toString('utf8', start, end);
+    s += String.fromCharCode(c);
+  }
+  return s;
+}
+
+/** Writes `s` at `pos` if it is ASCII and returns its length, or -1 (nothing usable written). */
+function writeAscii(s: string, buf: Buffer, pos: number): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) return -1;
+    buf[pos + i] = c;
+  }
+  return n;
+}
+
+/** Header bytes `cmd` needs in the ROCKETMQ form, counting every string as ASCII. */
+function asciiHeaderBytes(cmd: RemotingCommand): number {
+  let n = ROCKETMQ_HEADER_FIXED_BYTES;
+  if (cmd.remark !== null) n += cmd.remark.length;
+  const ext = cmd.extFields;
+  if (ext !== null) {
+    for (const key in ext) {
+      const v = ext[key];
+      if (v !== undefined) n += 6 + key.length + v.length;
+    }
+  }
+  return n;
 }
 
 /** Header bytes `cmd` needs in the ROCKETMQ form. */
@@ -83,17 +123,37 @@ export function rocketMQHeaderBytes(cmd: RemotingCommand): number {
   return n;
 }
 
+/**
+ * Encodes the header after `prefixBytes` bytes of a new buffer, leaving the prefix for the caller
+ * (the frame's length field and header word). Returns the buffer and the header length.
+ */
+export function encodeRocketMQHeaderWithPrefix(cmd: RemotingCommand, prefixBytes: number): { buf: Buffer; headerLength: number } {
+  const asciiLength = asciiHeaderBytes(cmd);
+  const fast = Buffer.allocUnsafe(prefixBytes + asciiLength);
+  if (writeHeader(cmd, fast, prefixBytes, true) === prefixBytes + asciiLength) return { buf: fast, headerLength: asciiLength };
+  const headerLength = rocketMQHeaderBytes(cmd);
+  const buf = Buffer.allocUnsafe(prefixBytes + headerLength);
+  writeHeader(cmd, buf, prefixBytes, false);
+  return { buf, headerLength };
+}
+
 /** Writes the header at `offset`; `buf` must have rocketMQHeaderBytes(cmd) bytes there. */
 export function encodeRocketMQHeader(cmd: RemotingCommand, buf: Buffer, offset: number): number {
-  let pos = buf.writeInt16BE(cmd.code << 16 >> 16, offset);
+  return writeHeader(cmd, buf, offset, false);
+}
+
+/** Returns the end position, or -1 when `asciiOnly` and a string was not ASCII. */
+function writeHeader(cmd: RemotingCommand, buf: Buffer, offset: number, asciiOnly: boolean): number {
+  let pos = buf.writeInt16BE((cmd.code << 16) >> 16, offset);
   buf[pos++] = LANGUAGE_BYTES.get(cmd.language) ?? OTHER_LANGUAGE;
-  pos = buf.writeInt16BE(cmd.version << 16 >> 16, pos);
+  pos = buf.writeInt16BE((cmd.version << 16) >> 16, pos);
   pos = buf.writeInt32BE(cmd.opaque | 0, pos);
   pos = buf.writeInt32BE(cmd.flag | 0, pos);
   if (cmd.remark === null) {
     pos = buf.writeInt32BE(0, pos);
   } else {
-    const n = buf.write(cmd.remark, pos + 4, 'utf8');
+    const n = writeString(cmd.remark, buf, pos + 4, asciiOnly);
+    if (n < 0) return -1;
     buf.writeInt32BE(n, pos);
     pos += 4 + n;
   }
@@ -104,14 +164,20 @@ export function encodeRocketMQHeader(cmd: RemotingCommand, buf: Buffer, offset: 
     for (const key in ext) {
       const v = ext[key];
       if (v === undefined) continue;
-      const k = buf.write(key, pos + 2, 'utf8');
+      const k = writeString(key, buf, pos + 2, asciiOnly);
+      if (k < 0) return -1;
       buf.writeInt16BE(k, pos);
       pos += 2 + k;
-      const n = buf.write(v, pos + 4, 'utf8');
+      const n = writeString(v, buf, pos + 4, asciiOnly);
+      if (n < 0) return -1;
       buf.writeInt32BE(n, pos);
       pos += 4 + n;
     }
   }
   buf.writeInt32BE(pos - lengthAt - 4, lengthAt);
   return pos;
+}
+
+function writeString(s: string, buf: Buffer, pos: number, asciiOnly: boolean): number {
+  return asciiOnly ? writeAscii(s, buf, pos) : buf.write(s, pos, 'utf8');
 }
