@@ -123,7 +123,7 @@ export function buildProgram(): Command {
       );
       const namesrv = new Namesrv({ config, logger });
       const port = await namesrv.start();
-      logger.info({ namesrvAddr: `${opts.host}:${port}`, dir }, `rocketmq-ts dev ready: namesrvAddr=${opts.host}:${port}`);
+      logger.info({ namesrvAddr: `${opts.host}:${port}`, dir }, 'rocketmq-ts dev ready');
       onSignals(() => namesrv.shutdown());
     });
 
