@@ -56,10 +56,13 @@ export class KvConfig {
     this.#persist();
   }
 
-  /** A copy of one namespace, or undefined when it has no entries. */
+  /**
+   * A copy of one namespace, or undefined when it was never written. Compat: as in Java, a
+   * namespace whose last key was deleted still exists and lists as an empty table.
+   */
   list(namespace: string): Map<string, string> | undefined {
     const entries = this.#table.get(namespace);
-    return entries === undefined || entries.size === 0 ? undefined : new Map(entries);
+    return entries === undefined ? undefined : new Map(entries);
   }
 
   #persist(): void {

@@ -20,9 +20,16 @@ export type ResponseCallback = (err: Error | null, response: RemotingCommand | n
 
 interface Pending {
   callback: ResponseCallback;
-  timer: NodeJS.Timeout;
+  deadline: number;
+  timeoutMs: number;
   code: number;
 }
+
+/**
+ * How often pending requests are checked for their deadline: a timeout fires at most this late.
+ * One sweep per connection replaces a timer per request (Java scans its response table too).
+ */
+export const TIMEOUT_SWEEP_MS = 50;
 
 export interface ConnectionOptions {
   frameBytesMax: number;
@@ -54,6 +61,7 @@ export class RemotingConnection {
   #out: Buffer[] = [];
   #outBytes = 0;
   #flushScheduled = false;
+  #sweepTimer: NodeJS.Timeout | null = null;
   #connected: boolean;
   #closed = false;
   /** Set by close(): nothing more is read or written, though the socket may not have closed yet. */
@@ -96,17 +104,28 @@ export class RemotingConnection {
       return;
     }
     request.opaque = this.#options.nextOpaque();
-    const opaque = request.opaque;
-    const timer = setTimeout(() => {
-      const pending = this.#pending.get(opaque);
-      if (pending === undefined) return;
-      this.#pending.delete(opaque);
-      const context = { brokerAddr: this.remoteAddress, opaque, requestCode: pending.code };
-      this.#complete(pending, new RemotingTimeoutError(`wait response on ${this.remoteAddress} timeout, ${timeoutMs}(ms)`, { context }), null);
-    }, timeoutMs);
-    this.#pending.set(opaque, { callback, timer, code: request.code });
+    this.#pending.set(request.opaque, { callback, deadline: Date.now() + timeoutMs, timeoutMs, code: request.code });
+    if (this.#sweepTimer === null) {
+      this.#sweepTimer = setInterval(this.#sweep, TIMEOUT_SWEEP_MS);
+      this.#sweepTimer.unref();
+    }
     this.send(request);
   }
+
+  readonly #sweep = (): void => {
+    if (this.#pending.size === 0) {
+      clearInterval(this.#sweepTimer!);
+      this.#sweepTimer = null;
+      return;
+    }
+    const now = Date.now();
+    for (const [opaque, pending] of this.#pending) {
+      if (pending.deadline > now) continue;
+      this.#pending.delete(opaque);
+      const context = { brokerAddr: this.remoteAddress, opaque, requestCode: pending.code };
+      this.#complete(pending, new RemotingTimeoutError(`wait response on ${this.remoteAddress} timeout, ${pending.timeoutMs}(ms)`, { context }), null);
+    }
+  };
 
   invokePromise(request: RemotingCommand, timeoutMs: number): Promise<RemotingCommand> {
     return new Promise((resolve, reject) => {
@@ -191,7 +210,6 @@ export class RemotingConnection {
         return;
       }
       this.#pending.delete(cmd.opaque);
-      clearTimeout(pending.timer);
       this.#complete(pending, null, cmd);
       return;
     }
@@ -203,8 +221,9 @@ export class RemotingConnection {
     this.#closed = true;
     this.#out = [];
     this.#outBytes = 0;
+    if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer);
+    this.#sweepTimer = null;
     for (const [opaque, pending] of this.#pending) {
-      clearTimeout(pending.timer);
       this.#pending.delete(opaque);
       this.#complete(pending, this.#lostError(pending.code), null);
     }

@@ -144,17 +144,20 @@ export function encodeRocketMQHeader(cmd: RemotingCommand, buf: Buffer, offset: 
 
 /** Returns the end position, or -1 when `asciiOnly` and a string was not ASCII. */
 function writeHeader(cmd: RemotingCommand, buf: Buffer, offset: number, asciiOnly: boolean): number {
-  let pos = buf.writeInt16BE((cmd.code << 16) >> 16, offset);
+  let pos = offset;
+  buf[pos++] = (cmd.code >>> 8) & 0xff;
+  buf[pos++] = cmd.code & 0xff;
   buf[pos++] = LANGUAGE_BYTES.get(cmd.language) ?? OTHER_LANGUAGE;
-  pos = buf.writeInt16BE((cmd.version << 16) >> 16, pos);
-  pos = buf.writeInt32BE(cmd.opaque | 0, pos);
-  pos = buf.writeInt32BE(cmd.flag | 0, pos);
+  buf[pos++] = (cmd.version >>> 8) & 0xff;
+  buf[pos++] = cmd.version & 0xff;
+  pos = putInt32(buf, pos, cmd.opaque);
+  pos = putInt32(buf, pos, cmd.flag);
   if (cmd.remark === null) {
-    pos = buf.writeInt32BE(0, pos);
+    pos = putInt32(buf, pos, 0);
   } else {
     const n = writeString(cmd.remark, buf, pos + 4, asciiOnly);
     if (n < 0) return -1;
-    buf.writeInt32BE(n, pos);
+    putInt32(buf, pos, n);
     pos += 4 + n;
   }
   const lengthAt = pos;
@@ -166,16 +169,26 @@ function writeHeader(cmd: RemotingCommand, buf: Buffer, offset: number, asciiOnl
       if (v === undefined) continue;
       const k = writeString(key, buf, pos + 2, asciiOnly);
       if (k < 0) return -1;
-      buf.writeInt16BE(k, pos);
+      buf[pos] = (k >>> 8) & 0xff;
+      buf[pos + 1] = k & 0xff;
       pos += 2 + k;
       const n = writeString(v, buf, pos + 4, asciiOnly);
       if (n < 0) return -1;
-      buf.writeInt32BE(n, pos);
+      putInt32(buf, pos, n);
       pos += 4 + n;
     }
   }
-  buf.writeInt32BE(pos - lengthAt - 4, lengthAt);
+  putInt32(buf, lengthAt, pos - lengthAt - 4);
   return pos;
+}
+
+/** Big-endian int32 without Buffer#writeInt32BE's argument checks (hot path; values are ints). */
+function putInt32(buf: Buffer, pos: number, v: number): number {
+  buf[pos] = (v >>> 24) & 0xff;
+  buf[pos + 1] = (v >>> 16) & 0xff;
+  buf[pos + 2] = (v >>> 8) & 0xff;
+  buf[pos + 3] = v & 0xff;
+  return pos + 4;
 }
 
 function writeString(s: string, buf: Buffer, pos: number, asciiOnly: boolean): number {

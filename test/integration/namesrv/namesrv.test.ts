@@ -341,6 +341,10 @@ test('puts, gets, lists and deletes KV config; answers QUERY_NOT_FOUND for what 
   assert.equal(gone.remark, 'No config item, Namespace: NS Key: k1');
   const remaining = await call(RequestCode.GET_KVLIST_BY_NAMESPACE, GetKvListByNamespace.encode({ namespace: 'NS' }));
   assert.deepEqual(decodeKVTable(remaining.body!).table, new Map([['k2', 'v2']]));
+  assert.equal((await call(RequestCode.DELETE_KV_CONFIG, DeleteKvConfig.encode({ namespace: 'NS', key: 'k2' }))).code, ResponseCode.SUCCESS);
+  const emptied = await call(RequestCode.GET_KVLIST_BY_NAMESPACE, GetKvListByNamespace.encode({ namespace: 'NS' }));
+  assert.equal(emptied.code, ResponseCode.SUCCESS, 'an emptied namespace still exists, as in Java');
+  assert.deepEqual(decodeKVTable(emptied.body!).table, new Map());
 
   const noNamespace = await call(RequestCode.GET_KVLIST_BY_NAMESPACE, GetKvListByNamespace.encode({ namespace: 'NoSuchNamespace' }));
   assert.equal(noNamespace.code, ResponseCode.QUERY_NOT_FOUND);
