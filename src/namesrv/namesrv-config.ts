@@ -15,7 +15,7 @@ export const namesrvConfigRegistry = new ConfigRegistry({
     description: 'file the KV config (PUT_KV_CONFIG) is persisted to',
   }),
   configStorePath: key({ kind: 'string', default: path.join(os.homedir(), 'namesrv', 'namesrv.properties'), description: 'where updateNamesrvConfig would persist', implemented: false }),
-  orderMessageEnable: key({ kind: 'bool', default: false, description: 'add orderTopicConf from the ORDER_TOPIC_CONFIG namespace to route answers', live: true }),
+  orderMessageEnable: key({ kind: 'bool', default: false, description: 'add orderTopicConf from the ORDER_TOPIC_CONFIG namespace to route answers' }),
   scanNotActiveBrokerInterval: key({ kind: 'long', default: 10_000, min: 10, unit: 'ms', description: 'how often brokers are checked for silence' }),
   brokerChannelExpiredTime: key({
     kind: 'long',

@@ -31,18 +31,19 @@ export function decodeRocketMQHeader(frame: Buffer, start: number, end: number):
   if (end - start < ROCKETMQ_HEADER_FIXED_BYTES) {
     throw new FrameError(`ROCKETMQ header of ${end - start} bytes is shorter than ${ROCKETMQ_HEADER_FIXED_BYTES}`);
   }
-  const cmd = new RemotingCommand(frame.readInt16BE(start));
+  // Bounds are checked against `end` before every read, so the reads themselves go unchecked.
+  const cmd = new RemotingCommand(getInt16(frame, start));
   cmd.language = LANGUAGE_CODES[frame[start + 2]!] ?? 'OTHER';
-  cmd.version = frame.readInt16BE(start + 3);
-  cmd.opaque = frame.readInt32BE(start + 5);
-  cmd.flag = frame.readInt32BE(start + 9);
+  cmd.version = getInt16(frame, start + 3);
+  cmd.opaque = getInt32(frame, start + 5);
+  cmd.flag = getInt32(frame, start + 9);
   let pos = start + 13;
-  const remarkLength = frame.readInt32BE(pos);
+  const remarkLength = getInt32(frame, pos);
   pos += 4;
   if (remarkLength < 0 || remarkLength > end - pos - 4) throw new FrameError(`ROCKETMQ remark length ${remarkLength} exceeds the header`);
   if (remarkLength > 0) cmd.remark = readString(frame, pos, pos + remarkLength);
   pos += remarkLength;
-  const extLength = frame.readInt32BE(pos);
+  const extLength = getInt32(frame, pos);
   pos += 4;
   if (extLength < 0 || extLength > end - pos) throw new FrameError(`ROCKETMQ extFields length ${extLength} exceeds the header`);
   if (extLength > 0) cmd.extFields = decodeExtFields(frame, pos, pos + extLength);
@@ -54,18 +55,26 @@ function decodeExtFields(frame: Buffer, start: number, end: number): Record<stri
   let pos = start;
   while (pos < end) {
     if (end - pos < 2) throw new FrameError('ROCKETMQ extFields entry cut short');
-    const keyLength = frame.readInt16BE(pos);
+    const keyLength = getInt16(frame, pos);
     pos += 2;
     if (keyLength < 0 || end - pos < keyLength + 4) throw new FrameError('ROCKETMQ extFields key exceeds the header');
     const key = readString(frame, pos, pos + keyLength);
     pos += keyLength;
-    const valueLength = frame.readInt32BE(pos);
+    const valueLength = getInt32(frame, pos);
     pos += 4;
     if (valueLength < 0 || end - pos < valueLength) throw new FrameError('ROCKETMQ extFields value exceeds the header');
     out[key] = readString(frame, pos, pos + valueLength);
     pos += valueLength;
   }
   return out;
+}
+
+function getInt16(buf: Buffer, pos: number): number {
+  return ((buf[pos]! << 24) | (buf[pos + 1]! << 16)) >> 16;
+}
+
+function getInt32(buf: Buffer, pos: number): number {
+  return (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!;
 }
 
 // Header strings are short and almost always ASCII; for those a JS loop beats a call into C++

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import { renderConfigTable } from '../../../src/common/config/config-doc.js';
+import { namesrvConfigRegistry } from '../../../src/namesrv/namesrv-config.js';
+import { repoRoot } from '../../harness/fixtures.js';
+
+// `npm run docs` sets UPDATE_DOCS=1 to rewrite the files instead of comparing them.
+const docs = [{ file: 'docs/namesrv-config.md', text: () => renderConfigTable('NameServer configuration (namesrv.conf)', namesrvConfigRegistry, os.homedir()) }];
+
+for (const doc of docs) {
+  test(`${doc.file} lists every config key the code reads, as the code declares it`, () => {
+    const file = path.join(repoRoot, doc.file);
+    const expected = doc.text();
+    if (process.env['UPDATE_DOCS'] === '1') fs.writeFileSync(file, expected);
+    assert.equal(fs.readFileSync(file, 'utf8'), expected, `${doc.file} is out of date: run npm run docs`);
+  });
+}
