@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     inflight: { type: 'string', default: '64' },
     body: { type: 'string', default: '1024' },
     role: { type: 'string' },
+    /** Run one phase only (echo, rocketmq, json), e.g. to profile it. */
+    only: { type: 'string' },
   },
 });
 
@@ -205,15 +207,20 @@ function sleep(ms: number): Promise<void> {
 
 async function main(): Promise<void> {
   const results: Record<string, number> = {};
-  const echo = await startServer('echo');
-  results['raw echo'] = await runEcho(echo.port, SECONDS);
-  await stop(echo.child);
-  const ours = await startServer('ours');
-  results['rocketmq-ts, ROCKETMQ header'] = await runOurs(ours.port, SECONDS, SerializeType.ROCKETMQ);
-  results['rocketmq-ts, JSON header'] = await runOurs(ours.port, SECONDS, SerializeType.JSON);
-  await stop(ours.child);
+  const want = (phase: string): boolean => args.only === undefined || args.only === phase;
+  if (want('echo')) {
+    const echo = await startServer('echo');
+    results['raw echo'] = await runEcho(echo.port, SECONDS);
+    await stop(echo.child);
+  }
+  if (want('rocketmq') || want('json')) {
+    const ours = await startServer('ours');
+    if (want('rocketmq')) results['rocketmq-ts, ROCKETMQ header'] = await runOurs(ours.port, SECONDS, SerializeType.ROCKETMQ);
+    if (want('json')) results['rocketmq-ts, JSON header'] = await runOurs(ours.port, SECONDS, SerializeType.JSON);
+    await stop(ours.child);
+  }
 
-  const baseline = results['raw echo']!;
+  const baseline = results['raw echo'] ?? Number.NaN;
   console.log(`remoting request/response, ${CONNECTIONS} connections x ${INFLIGHT} in flight, ${BODY.length}-byte body, SEND_MESSAGE_V2 headers, ${SECONDS}s each`);
   console.log('| run | req/s | of raw echo |');
   console.log('| --- | ---: | ---: |');

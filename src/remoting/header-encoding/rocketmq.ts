@@ -58,7 +58,7 @@ function decodeExtFields(frame: Buffer, start: number, end: number): Record<stri
     const keyLength = getInt16(frame, pos);
     pos += 2;
     if (keyLength < 0 || end - pos < keyLength + 4) throw new FrameError('ROCKETMQ extFields key exceeds the header');
-    const key = readString(frame, pos, pos + keyLength);
+    const key = readKey(frame, pos, pos + keyLength);
     pos += keyLength;
     const valueLength = getInt32(frame, pos);
     pos += 4;
@@ -78,18 +78,43 @@ function getInt32(buf: Buffer, pos: number): number {
 }
 
 // Header strings are short and almost always ASCII; for those a JS loop beats a call into C++
-// (buf.write / toString) several times over. Anything else takes the UTF-8 path.
-const SHORT_STRING_MAX = 64;
+// (buf.write) several times over. Anything else takes the UTF-8 path.
 
 function readString(buf: Buffer, start: number, end: number): string {
-  if (end - start > SHORT_STRING_MAX) return buf.toString('utf8', start, end);
-  let s = '';
+  // Checking first and slicing once makes one string; appending char by char made one per char,
+  // and the garbage showed up as GC time.
   for (let i = start; i < end; i++) {
-    const c = buf[i]!;
-    if (c >= 0x80) return buf.toString('utf8', start, end);
-    s += String.fromCharCode(c);
+    if (buf[i]! >= 0x80) return buf.toString('utf8', start, end);
   }
-  return s;
+  return buf.toString('latin1', start, end);
+}
+
+/**
+ * Header keys repeat from frame to frame ('a'...'n', 'msgId', 'queueId'...): a small table keyed
+ * by length and first and last byte hands back the same string without allocating a new one.
+ * Module-level, but only a memo of immutable strings: nothing observes it.
+ */
+const KEY_CACHE_SIZE = 256;
+const keyCache: (string | undefined)[] = new Array<string | undefined>(KEY_CACHE_SIZE);
+
+function readKey(buf: Buffer, start: number, end: number): string {
+  const length = end - start;
+  if (length === 0 || length > 32) return readString(buf, start, end);
+  const slot = (length * 31 + buf[start]! * 7 + buf[end - 1]!) & (KEY_CACHE_SIZE - 1);
+  const cached = keyCache[slot];
+  if (cached !== undefined && cached.length === length) {
+    let same = true;
+    for (let i = 0; i < length; i++) {
+      if (cached.charCodeAt(i) !== buf[start + i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached;
+  }
+  const key = readString(buf, start, end);
+  keyCache[slot] = key;
+  return key;
 }
 
 /** Writes `s` at `pos` if it is ASCII and returns its length, or -1 (nothing usable written). */
