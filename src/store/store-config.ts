@@ -28,6 +28,7 @@ export const storeConfigRegistry = new ConfigRegistry({
   maxHashSlotNum: key({ kind: 'int', default: 5_000_000, min: 1, description: 'hash slots per index file' }),
   maxIndexNum: key({ kind: 'int', default: 5_000_000 * 4, min: 1, description: 'entries per index file' }),
   messageIndexEnable: key({ kind: 'bool', default: true, description: 'index messages by KEYS and UNIQ_KEY' }),
+  maxMsgsNumBatch: key({ kind: 'int', default: 64, min: 1, description: 'messages one query by key returns at most' }),
   messageIndexSafe: key({ kind: 'bool', default: false, description: 'count the index checkpoint in abnormal recovery' }),
   checkCRCOnRecover: key({ kind: 'bool', default: true, description: 'check body CRCs while recovering' }),
   warmMappedFileEnable: key({ kind: 'bool', default: false, description: 'zero-fill new CommitLog segments ahead of need' }),

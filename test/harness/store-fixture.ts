@@ -45,7 +45,23 @@ export interface ManifestConsumeQueueEntry {
 export interface ManifestMessage {
   kind: string;
   topic: string;
+  keys: string;
+  tags: string;
+  body: string;
+  bodyLength: number;
+  bodySha256: string;
   uniqKey: string;
+  /** Where a FixtureTopic consumer finds the message; null for the rolled-back one. */
+  final: {
+    topic: string;
+    queueId: number;
+    queueOffset: number;
+    commitLogOffset: number;
+    storeSize: number;
+    offsetMsgId: string;
+    sysFlag: number;
+    preparedTransactionOffset: number;
+  } | null;
   storedRecords: { commitLogOffset: number; role: string }[];
 }
 

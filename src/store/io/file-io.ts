@@ -31,6 +31,8 @@ export interface FileIO {
   list(dir: string): string[];
   isDirectory(filePath: string): boolean;
   unlink(filePath: string): void;
+  /** Atomic replace within one file system. */
+  rename(from: string, to: string): void;
   rmdir(dir: string): void;
   readFile(filePath: string): Buffer | undefined;
   /** Replaces a small file atomically: temporary file, fsync, rename. */
@@ -118,6 +120,10 @@ export class NodeFileIO implements FileIO {
 
   unlink(filePath: string): void {
     fs.rmSync(filePath, { force: true });
+  }
+
+  rename(from: string, to: string): void {
+    fs.renameSync(from, to);
   }
 
   rmdir(dir: string): void {

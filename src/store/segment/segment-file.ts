@@ -35,12 +35,22 @@ export class SegmentFile {
     this.fd = fd;
   }
 
-  /** Creates `<dir>/<20-digit fromOffset>` at its full size. */
+  /**
+   * Creates `<dir>/<20-digit fromOffset>` at its full size. The file is sized under a temporary
+   * name and renamed, so a crash never leaves a segment of the wrong length behind.
+   */
   static create(io: FileIO, dir: string, fromOffset: number, fileSize: number): SegmentFile {
     assert(Number.isSafeInteger(fromOffset) && fromOffset >= 0, `bad segment offset ${fromOffset}`);
     const filePath = path.join(dir, segmentName(fromOffset));
-    const fd = io.open(filePath, true);
-    if (io.fileSize(fd) !== fileSize) io.truncate(fd, fileSize);
+    if (io.exists(filePath)) {
+      const fd = io.open(filePath, false);
+      if (io.fileSize(fd) !== fileSize) io.truncate(fd, fileSize);
+      return new SegmentFile(io, filePath, fromOffset, fileSize, fd);
+    }
+    const tmp = `${filePath}.tmp`;
+    const fd = io.open(tmp, true);
+    io.truncate(fd, fileSize);
+    io.rename(tmp, filePath);
     return new SegmentFile(io, filePath, fromOffset, fileSize, fd);
   }
 

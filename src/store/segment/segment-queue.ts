@@ -37,7 +37,10 @@ export class SegmentQueue {
   /** Opens every segment file in the directory, in offset order. Positions start at 0. */
   load(): void {
     this.io.mkdirp(this.dir);
-    const names = this.io.list(this.dir).filter((n) => SEGMENT_NAME.test(n)).sort();
+    const all = this.io.list(this.dir);
+    // A segment whose creation was interrupted never got its final name: drop it.
+    for (const name of all) if (name.endsWith('.tmp')) this.io.unlink(path.join(this.dir, name));
+    const names = all.filter((n) => SEGMENT_NAME.test(n)).sort();
     this.#segments = names.map((n) => SegmentFile.open(this.io, path.join(this.dir, n), this.segmentSize));
     for (let i = 1; i < this.#segments.length; i++) {
       const prev = this.#segments[i - 1]!;

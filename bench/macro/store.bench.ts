@@ -1,0 +1,188 @@
+// Store append throughput, no network: 1 KiB messages from concurrent writers, ASYNC_FLUSH and
+// SYNC_FLUSH, beside a raw sequential-write loop with the same flush discipline, in one run.
+//
+//   node dist/bench/macro/store.bench.js [--seconds 5] [--writers 64] [--body 1024] [--gib 0] [--dir /tmp]
+//
+// --gib N writes N GiB in ASYNC mode instead of running for --seconds, sampling RSS as it goes
+// (the goal: RSS flat, under 300 MiB, while writing 4 GiB).
+//
+// The raw loop is the floor our design can reach: it copies the same bytes into one reused
+// buffer, writes it once per event-loop turn, and fdatasyncs every 500 ms (ASYNC) or after every
+// write with all writers waiting on it (SYNC), with no encoding, CRC or queues.
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { MessageStore } from '../../src/store/message-store.js';
+import { storeConfig } from '../../src/store/store-config.js';
+
+const { values: args } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    writers: { type: 'string', default: '64' },
+    body: { type: 'string', default: '1024' },
+    gib: { type: 'string', default: '0' },
+    dir: { type: 'string', default: os.tmpdir() },
+    only: { type: 'string' },
+  },
+});
+const SECONDS = Number(args.seconds);
+const WRITERS = Number(args.writers);
+const BODY = Buffer.alloc(Number(args.body), 0x62);
+const GIB = Number(args.gib);
+
+interface Figures {
+  msgs: number;
+  seconds: number;
+  p50us: number;
+  p99us: number;
+  rssMaxMiB: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+class Latencies {
+  readonly #samples = new Float64Array(1 << 20);
+  #count = 0;
+  add(us: number): void {
+    this.#samples[this.#count++ & ((1 << 20) - 1)] = us;
+  }
+  sorted(): Float64Array {
+    return this.#samples.slice(0, Math.min(this.#count, 1 << 20)).sort();
+  }
+}
+
+async function runStore(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH', bytesTarget: number): Promise<Figures> {
+  const dir = fs.mkdtempSync(path.join(args.dir!, 'rmqts-bench-store-'));
+  const store = new MessageStore({
+    config: storeConfig({ storePathRootDir: dir, flushDiskType, messageIndexEnable: true }),
+    storeHost: '127.0.0.1:10911',
+  });
+  store.load();
+  store.start();
+  const properties = new Map([['TAGS', 'TagA'], ['KEYS', 'k'], ['UNIQ_KEY', '7F0000010000000000000000000001']]);
+  const latencies = new Latencies();
+  let msgs = 0;
+  let running = true;
+  let rssMax = 0;
+  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
+  const t0 = performance.now();
+  const deadline = t0 + SECONDS * 1000;
+  const writer = async (): Promise<void> => {
+    while (running) {
+      const start = performance.now();
+      const result = await store.putMessage({ topic: 'BenchTopic', queueId: msgs & 7, body: BODY, properties, bornTimestamp: Date.now(), bornHost: '127.0.0.1:5000' });
+      if (result.status !== 'PUT_OK') throw new Error(`put answered ${result.status}`);
+      const end = performance.now();
+      latencies.add((end - start) * 1000);
+      msgs++;
+      if (bytesTarget > 0 ? msgs * BODY.length >= bytesTarget : end >= deadline) running = false;
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(rssTimer);
+  rssMax = Math.max(rssMax, process.memoryUsage().rss);
+  await store.shutdown();
+  fs.rmSync(dir, { recursive: true, force: true });
+  const sorted = latencies.sorted();
+  return { msgs, seconds, p50us: percentile(sorted, 0.5), p99us: percentile(sorted, 0.99), rssMaxMiB: rssMax / 1048576 };
+}
+
+/** The floor: same bytes, same writes per turn and syncs, no store. */
+async function runRaw(sync: boolean): Promise<Figures> {
+  const dir = fs.mkdtempSync(path.join(args.dir!, 'rmqts-bench-raw-'));
+  const fd = fs.openSync(path.join(dir, 'raw'), 'w+');
+  fs.ftruncateSync(fd, 1024 * 1024 * 1024);
+  const record = Buffer.alloc(BODY.length + 150, 0x62); // a 1 KiB body's record is ~1.2 KiB
+  const buffer = Buffer.alloc(4 * 1024 * 1024);
+  let pos = 0;
+  let fileOffset = 0;
+  let pending: Array<() => void> = [];
+  let scheduled = false;
+  let syncing: Promise<void> | null = null;
+  const latencies = new Latencies();
+  let msgs = 0;
+  let running = true;
+  const commit = (): void => {
+    scheduled = false;
+    if (pos === 0) return;
+    if (fileOffset + pos > 1024 * 1024 * 1024) fileOffset = 0;
+    fs.writeSync(fd, buffer, 0, pos, fileOffset);
+    fileOffset += pos;
+    pos = 0;
+    const waiters = pending;
+    pending = [];
+    if (!sync) {
+      for (const w of waiters) w();
+      return;
+    }
+    const doSync = (): void => {
+      syncing = new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())).then(() => {
+        syncing = null;
+        for (const w of waiters) w();
+      });
+    };
+    if (syncing === null) doSync();
+    else void syncing.then(doSync);
+  };
+  const flushTimer = sync ? null : setInterval(() => fs.fdatasync(fd, () => undefined), 500);
+  const t0 = performance.now();
+  const deadline = t0 + SECONDS * 1000;
+  const writer = async (): Promise<void> => {
+    while (running) {
+      const start = performance.now();
+      await new Promise<void>((resolve) => {
+        if (pos + record.length > buffer.length) commit();
+        record.copy(buffer, pos);
+        pos += record.length;
+        pending.push(resolve);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(commit);
+        }
+      });
+      const end = performance.now();
+      latencies.add((end - start) * 1000);
+      msgs++;
+      if (end >= deadline) running = false;
+    }
+  };
+  await Promise.all(Array.from({ length: WRITERS }, writer));
+  const seconds = (performance.now() - t0) / 1000;
+  if (flushTimer !== null) clearInterval(flushTimer);
+  fs.closeSync(fd);
+  fs.rmSync(dir, { recursive: true, force: true });
+  const sorted = latencies.sorted();
+  return { msgs, seconds, p50us: percentile(sorted, 0.5), p99us: percentile(sorted, 0.99), rssMaxMiB: process.memoryUsage().rss / 1048576 };
+}
+
+async function main(): Promise<void> {
+  const rows: Array<[string, Figures]> = [];
+  const want = (name: string): boolean => args.only === undefined || args.only === name;
+  if (GIB > 0) {
+    rows.push([`store ASYNC_FLUSH, ${GIB} GiB`, await runStore('ASYNC_FLUSH', GIB * 1024 * 1024 * 1024)]);
+  } else {
+    if (want('raw')) rows.push(['raw loop, ASYNC discipline', await runRaw(false)]);
+    if (want('async')) rows.push(['store ASYNC_FLUSH', await runStore('ASYNC_FLUSH', 0)]);
+    if (want('raw')) rows.push(['raw loop, SYNC discipline', await runRaw(true)]);
+    if (want('sync')) rows.push(['store SYNC_FLUSH', await runStore('SYNC_FLUSH', 0)]);
+  }
+  console.log(`store append, ${WRITERS} writers, ${BODY.length}-byte bodies, ${GIB > 0 ? `${GIB} GiB` : `${SECONDS}s each`}`);
+  console.log('| run | msgs/s | MB/s | p50 µs | p99 µs | RSS max MiB |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const [name, f] of rows) {
+    const rate = f.msgs / f.seconds;
+    console.log(`| ${name} | ${Math.round(rate)} | ${((rate * BODY.length) / 1e6).toFixed(0)} | ${f.p50us.toFixed(0)} | ${f.p99us.toFixed(0)} | ${f.rssMaxMiB.toFixed(0)} |`);
+  }
+  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/results');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, `store-${Date.now()}.json`), JSON.stringify({ bench: 'store', date: new Date().toISOString(), node: process.version, writers: WRITERS, bodyBytes: BODY.length, rows }, null, 2));
+}
+
+await main();

@@ -1,0 +1,453 @@
+// Owns: the CommitLog: every message of every topic, appended in one sequence of fixed-size
+// segment files; queue offsets handed out at append time; durability (ASYNC_FLUSH / SYNC_FLUSH
+// group commit); raw reads and raw appends at an exact offset (replication).
+// Counterpart: org.apache.rocketmq.store.CommitLog (+ its FlushRealTimeService / GroupCommitService).
+//
+// Append path. Appends are encoded straight into one reused write buffer (never fresh memory:
+// first touch of new pages is slow) and reserved and written with no await in between, so there
+// is one writer. Once per event-loop turn the buffer goes to the file in one pwrite ("commit"),
+// the batch is dispatched to the ConsumeQueues and the index, and then:
+//   ASYNC_FLUSH  the appends are acknowledged: the bytes are in the page cache and survive a
+//                crash of this process; a timer fdatasyncs every flushIntervalCommitLog ms.
+//   SYNC_FLUSH   the appends wait for the next fdatasync, which every waiter shares (group
+//                commit); a sync slower than syncFlushTimeout answers FLUSH_DISK_TIMEOUT (the
+//                message is stored all the same).
+// A record never spans two segments: when one does not fit, an 8-byte blank record ends the
+// segment and the record starts the next one. Readers see only committed bytes.
+
+import assert from 'node:assert';
+import { BLANK_RECORD_BYTES, recordSize, writeBlankRecord, writeMessageRecord, type MessageRecordInput } from '../../common/message/message-record.js';
+import { MessageSysFlag, getTransactionValue } from '../../common/message/message-sys-flag.js';
+import type { FileIO } from '../io/file-io.js';
+import { SegmentQueue } from '../segment/segment-queue.js';
+import type { DispatchRequest } from './dispatch-request.js';
+import { PutMessageStatus } from './put-message-status.js';
+
+/** One message to append; the store fills in queue offset, commit-log offset and store time. */
+export interface AppendInput {
+  readonly topic: string;
+  readonly queueId: number;
+  readonly flag: number;
+  readonly body: Uint8Array;
+  readonly propertiesString: string | Uint8Array;
+  readonly sysFlag: number;
+  readonly bornTimestamp: number;
+  readonly bornHost: string | Uint8Array;
+  readonly storeHost: Uint8Array;
+  readonly reconsumeTimes: number;
+  readonly preparedTransactionOffset: number;
+  readonly tagsCode: number;
+  readonly keys: string | undefined;
+  readonly uniqKey: string | undefined;
+  readonly bodyCRC?: number;
+}
+
+export interface AppendResult {
+  readonly wroteOffset: number;
+  readonly wroteBytes: number;
+  readonly queueOffset: number;
+  readonly storeTimestamp: number;
+}
+
+export type AppendCallback = (status: PutMessageStatus, results: AppendResult[]) => void;
+
+export interface CommitLogOptions {
+  io: FileIO;
+  dir: string;
+  segmentSize: number;
+  writeBufferSize: number;
+  syncFlush: boolean;
+  flushIntervalMs: number;
+  syncFlushTimeoutMs: number;
+  now: () => number;
+  /** Called after each commit with the batch just written, in order, before acknowledgements. */
+  onCommitted: (batch: readonly DispatchRequest[]) => void;
+  /** Called after each fdatasync with the store time of the last message now durable. */
+  onFlushed?: (storeTimestamp: number) => void;
+  /** Called when a write or sync fails; the store stops accepting writes. */
+  onIOError?: (err: Error) => void;
+}
+
+interface Waiter {
+  readonly endOffset: number;
+  readonly callback: AppendCallback;
+  readonly results: AppendResult[];
+  readonly deadline: number;
+  done: boolean;
+}
+
+/** A write that failed must not reuse the queue offsets it took: this records them for undo. */
+interface QueueOffsetTaken {
+  readonly key: string;
+  readonly queueOffset: number;
+}
+
+export class CommitLog {
+  readonly segments: SegmentQueue;
+  /** `${topic}-${queueId}` → the next queue offset to hand out. */
+  readonly topicQueueTable = new Map<string, number>();
+  readonly #options: CommitLogOptions;
+  readonly #buffer: Buffer;
+  /** Commit-log offset of #buffer[0]. */
+  #bufferStart = 0;
+  #bufferPos = 0;
+  #committedOffset = 0;
+  #flushedOffset = 0;
+  #lastCommittedStoreTimestamp = 0;
+  #batch: Waiter[] = [];
+  #dispatch: DispatchRequest[] = [];
+  #taken: QueueOffsetTaken[] = [];
+  #commitScheduled = false;
+  #syncWaiters: Waiter[] = [];
+  #syncInFlight = false;
+  #syncTimer: NodeJS.Timeout | null = null;
+  #flushTimer: NodeJS.Timeout | null = null;
+  #flushInFlight: Promise<void> | null = null;
+  #writable = true;
+
+  constructor(options: CommitLogOptions) {
+    this.#options = options;
+    this.segments = new SegmentQueue(options.io, options.dir, options.segmentSize, { preallocate: true });
+    this.#buffer = Buffer.alloc(options.writeBufferSize); // touched once, reused for ever
+  }
+
+  load(): void {
+    this.segments.load();
+  }
+
+  /** Sets the append position after recovery (segments already truncated to it). */
+  resetTo(offset: number): void {
+    assert(this.#bufferPos === 0 && this.#batch.length === 0, 'reset with appends pending');
+    this.#bufferStart = offset;
+    this.#committedOffset = offset;
+    this.#flushedOffset = offset;
+  }
+
+  start(): void {
+    if (!this.#options.syncFlush) {
+      this.#flushTimer = setInterval(() => void this.flush(), this.#options.flushIntervalMs);
+      this.#flushTimer.unref();
+    }
+  }
+
+  get minOffset(): number {
+    const first = this.segments.first();
+    return first === undefined ? this.#committedOffset : first.fileFromOffset;
+  }
+
+  /** Offset just past the last committed (readable) byte. */
+  get maxOffset(): number {
+    return this.#committedOffset;
+  }
+
+  get flushedOffset(): number {
+    return this.#flushedOffset;
+  }
+
+  set writable(value: boolean) {
+    this.#writable = value;
+  }
+
+  get writable(): boolean {
+    return this.#writable;
+  }
+
+  /**
+   * Appends messages as consecutive records; a batch goes to one queue at consecutive queue
+   * offsets and into one segment. `callback` runs once, after the acknowledgement point.
+   */
+  append(inputs: readonly AppendInput[], callback: AppendCallback): void {
+    if (!this.#writable) {
+      callback(PutMessageStatus.SERVICE_NOT_AVAILABLE, []);
+      return;
+    }
+    const sizes = new Array<number>(inputs.length);
+    let total = 0;
+    for (let i = 0; i < inputs.length; i++) {
+      const size = recordSize(inputs[i] as unknown as MessageRecordInput);
+      sizes[i] = size;
+      total += size;
+    }
+    const segmentSize = this.#options.segmentSize;
+    if (total + BLANK_RECORD_BYTES > segmentSize) {
+      callback(PutMessageStatus.MESSAGE_ILLEGAL, []);
+      return;
+    }
+    let writeOffset = this.#bufferStart + this.#bufferPos;
+    const segmentEnd = writeOffset - (writeOffset % segmentSize) + segmentSize;
+    if (total + BLANK_RECORD_BYTES > segmentEnd - writeOffset) {
+      this.#endSegment(segmentEnd - writeOffset);
+      writeOffset = segmentEnd;
+    }
+    if (this.#bufferPos + total > this.#buffer.length) this.#commit();
+    const big = total > this.#buffer.length;
+    const target = big ? Buffer.allocUnsafe(total) : this.#buffer;
+    let pos = big ? 0 : this.#bufferPos;
+    const now = this.#options.now();
+    const results: AppendResult[] = [];
+    for (let i = 0; i < inputs.length; i++) {
+      const input = inputs[i]!;
+      const size = sizes[i]!;
+      const queueOffset = this.#takeQueueOffset(input);
+      const record = {
+        topic: input.topic,
+        queueId: input.queueId,
+        flag: input.flag,
+        queueOffset,
+        commitLogOffset: writeOffset,
+        sysFlag: input.sysFlag,
+        bornTimestamp: input.bornTimestamp,
+        bornHost: input.bornHost,
+        storeTimestamp: now,
+        storeHost: input.storeHost,
+        reconsumeTimes: input.reconsumeTimes,
+        preparedTransactionOffset: input.preparedTransactionOffset,
+        body: input.body,
+        propertiesString: input.propertiesString,
+        ...(input.bodyCRC !== undefined ? { bodyCRC: input.bodyCRC } : {}),
+      };
+      writeMessageRecord(target, pos, record, size);
+      this.#dispatch.push({
+        topic: input.topic,
+        queueId: input.queueId,
+        commitLogOffset: writeOffset,
+        msgSize: size,
+        tagsCode: input.tagsCode,
+        storeTimestamp: now,
+        queueOffset,
+        keys: input.keys,
+        uniqKey: input.uniqKey,
+        sysFlag: input.sysFlag,
+        preparedTransactionOffset: input.preparedTransactionOffset,
+      });
+      results.push({ wroteOffset: writeOffset, wroteBytes: size, queueOffset, storeTimestamp: now });
+      pos += size;
+      writeOffset += size;
+    }
+    this.#batch.push({ endOffset: writeOffset, callback, results, deadline: 0, done: false });
+    this.#lastCommittedStoreTimestamp = now;
+    if (big) {
+      this.#writeOut(target, total);
+    } else {
+      this.#bufferPos = pos;
+      this.#scheduleCommit();
+    }
+  }
+
+  #takeQueueOffset(input: AppendInput): number {
+    const tranType = getTransactionValue(input.sysFlag);
+    // Prepared and rolled-back transaction messages are not consumable: they take no queue offset.
+    if (tranType === MessageSysFlag.TRANSACTION_PREPARED_TYPE || tranType === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return 0;
+    const key = `${input.topic}-${input.queueId}`;
+    const queueOffset = this.topicQueueTable.get(key) ?? 0;
+    this.topicQueueTable.set(key, queueOffset + 1);
+    this.#taken.push({ key, queueOffset });
+    return queueOffset;
+  }
+
+  /** Ends the current segment with a blank record; the next append starts the next segment. */
+  #endSegment(remaining: number): void {
+    if (this.#bufferPos + BLANK_RECORD_BYTES > this.#buffer.length) this.#commit();
+    writeBlankRecord(this.#buffer, this.#bufferPos, remaining);
+    this.#bufferPos += BLANK_RECORD_BYTES;
+    this.#commit();
+    const last = this.segments.last();
+    if (last !== undefined && !last.isFull) last.wrotePosition = last.fileSize;
+    this.#bufferStart = this.#committedOffset = last === undefined ? this.#bufferStart : last.fileFromOffset + last.fileSize;
+  }
+
+  #scheduleCommit(): void {
+    if (this.#commitScheduled) return;
+    this.#commitScheduled = true;
+    setImmediate(() => {
+      this.#commitScheduled = false;
+      this.#commit();
+    });
+  }
+
+  /** Writes the buffer to the file, dispatches, acknowledges or queues for sync. */
+  #commit(): void {
+    if (this.#bufferPos === 0) return;
+    this.#writeOut(this.#buffer, this.#bufferPos);
+  }
+
+  #writeOut(buf: Buffer, length: number): void {
+    const start = this.#bufferStart;
+    try {
+      const segment = this.segments.lastForAppend(start);
+      assert.equal(segment.wroteOffset, start, 'commit position out of step with the segment');
+      this.segments.append(segment, buf, 0, length);
+    } catch (err) {
+      this.#failBatch(err as Error);
+      return;
+    }
+    this.#bufferStart = start + length;
+    this.#bufferPos = 0;
+    this.#committedOffset = this.#bufferStart;
+    this.#taken = [];
+    const dispatch = this.#dispatch;
+    this.#dispatch = [];
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#options.onCommitted(dispatch);
+    if (!this.#options.syncFlush) {
+      for (const waiter of batch) waiter.callback(PutMessageStatus.PUT_OK, waiter.results);
+      return;
+    }
+    const deadline = this.#options.now() + this.#options.syncFlushTimeoutMs;
+    for (const waiter of batch) this.#syncWaiters.push({ endOffset: waiter.endOffset, callback: waiter.callback, results: waiter.results, deadline, done: false });
+    this.#requestSync();
+  }
+
+  /** A write failed: nothing of the batch was stored. Undo its offsets and fail its appends. */
+  #failBatch(err: Error): void {
+    for (let i = this.#taken.length - 1; i >= 0; i--) {
+      const taken = this.#taken[i]!;
+      this.topicQueueTable.set(taken.key, taken.queueOffset);
+    }
+    this.#taken = [];
+    this.#dispatch = [];
+    this.#bufferPos = 0;
+    const batch = this.#batch;
+    this.#batch = [];
+    this.#writable = false;
+    this.#options.onIOError?.(err);
+    for (const waiter of batch) waiter.callback(PutMessageStatus.SERVICE_NOT_AVAILABLE, []);
+  }
+
+  #requestSync(): void {
+    if (this.#syncInFlight || this.#syncWaiters.length === 0) return;
+    this.#syncInFlight = true;
+    const waiters = this.#syncWaiters;
+    this.#syncWaiters = [];
+    const target = this.#committedOffset;
+    const timestamp = this.#lastCommittedStoreTimestamp;
+    this.#armSyncTimer(waiters);
+    this.segments.flush().then(
+      () => {
+        this.#syncInFlight = false;
+        if (this.#syncTimer !== null) clearTimeout(this.#syncTimer);
+        this.#syncTimer = null;
+        if (target > this.#flushedOffset) this.#flushedOffset = target;
+        this.#options.onFlushed?.(timestamp);
+        for (const waiter of waiters) {
+          if (waiter.done) continue;
+          waiter.done = true;
+          waiter.callback(PutMessageStatus.PUT_OK, waiter.results);
+        }
+        this.#requestSync();
+      },
+      (err: unknown) => {
+        this.#syncInFlight = false;
+        this.#writable = false;
+        this.#options.onIOError?.(err as Error);
+        for (const waiter of waiters) {
+          if (waiter.done) continue;
+          waiter.done = true;
+          waiter.callback(PutMessageStatus.FLUSH_DISK_TIMEOUT, waiter.results);
+        }
+      },
+    );
+  }
+
+  /**
+   * Answers FLUSH_DISK_TIMEOUT to the waiters of a sync that is late, and to waiters queued behind
+   * it whose own deadline has passed; the sync still completes later.
+   */
+  #armSyncTimer(waiters: Waiter[]): void {
+    if (this.#syncTimer !== null) clearTimeout(this.#syncTimer);
+    this.#syncTimer = setTimeout(() => {
+      this.#syncTimer = null;
+      const late = (waiter: Waiter): boolean => !waiter.done && waiter.deadline <= this.#options.now();
+      for (const waiter of [...waiters, ...this.#syncWaiters]) {
+        if (!late(waiter) && !waiters.includes(waiter)) continue;
+        if (waiter.done) continue;
+        waiter.done = true;
+        waiter.callback(PutMessageStatus.FLUSH_DISK_TIMEOUT, waiter.results);
+      }
+      if (this.#syncInFlight && this.#syncWaiters.some((w) => !w.done)) this.#armSyncTimer([]);
+    }, this.#options.syncFlushTimeoutMs);
+    // Not unref'd: writers are owed an answer, so the process stays up until they get one.
+  }
+
+  /** Commits what is buffered and fdatasyncs every written segment (the ASYNC_FLUSH timer, shutdown). */
+  flush(): Promise<void> {
+    this.#commit();
+    if (this.#flushInFlight !== null) return this.#flushInFlight;
+    const target = this.#committedOffset;
+    const timestamp = this.#lastCommittedStoreTimestamp;
+    this.#flushInFlight = this.segments.flush().then(
+      () => {
+        this.#flushInFlight = null;
+        if (target > this.#flushedOffset) this.#flushedOffset = target;
+        this.#options.onFlushed?.(timestamp);
+      },
+      (err: unknown) => {
+        this.#flushInFlight = null;
+        this.#writable = false;
+        this.#options.onIOError?.(err as Error);
+      },
+    );
+    return this.#flushInFlight;
+  }
+
+  /** Commits anything buffered now (reads that must see it, shutdown). */
+  commitNow(): void {
+    this.#commit();
+  }
+
+  /**
+   * Up to `maxBytes` committed bytes from `offset`, within one segment (HA transfer, raw reads).
+   * Undefined when `offset` is not held.
+   */
+  readRaw(offset: number, maxBytes: number): Buffer | undefined {
+    if (offset >= this.#committedOffset || offset < this.minOffset) return undefined;
+    const segment = this.segments.findByOffset(offset);
+    if (segment === undefined) return undefined;
+    const end = Math.min(this.#committedOffset, segment.fileFromOffset + segment.wrotePosition);
+    const length = Math.min(maxBytes, end - offset);
+    if (length <= 0) return undefined;
+    return segment.read(offset - segment.fileFromOffset, length);
+  }
+
+  /** Exactly `size` bytes at `offset` (one record), or undefined when not all of it is held. */
+  readRecord(offset: number, size: number): Buffer | undefined {
+    const buf = this.readRaw(offset, size);
+    return buf !== undefined && buf.length === size ? buf : undefined;
+  }
+
+  /**
+   * Appends bytes copied from a master at exactly `offset`, the end of what this log holds.
+   * Returns false (and writes nothing) when the offset is not that end. The caller dispatches.
+   */
+  appendRaw(offset: number, data: Buffer): boolean {
+    this.#commit();
+    if (offset !== this.#committedOffset || this.#batch.length > 0) return false;
+    let done = 0;
+    while (done < data.length) {
+      const segment = this.segments.lastForAppend(offset + done);
+      const n = Math.min(segment.remaining, data.length - done);
+      this.segments.append(segment, data, done, n);
+      done += n;
+    }
+    this.#bufferStart = this.#committedOffset = offset + data.length;
+    return true;
+  }
+
+  /** Stops timers, commits and syncs everything. Idempotent. */
+  async shutdown(): Promise<void> {
+    if (this.#flushTimer !== null) clearInterval(this.#flushTimer);
+    this.#flushTimer = null;
+    this.#commit();
+    while (this.#syncInFlight || this.#flushInFlight !== null) {
+      await (this.#flushInFlight ?? new Promise((r) => setTimeout(r, 1)));
+    }
+    await this.flush();
+    if (this.#syncTimer !== null) clearTimeout(this.#syncTimer);
+    this.#syncTimer = null;
+  }
+
+  close(): void {
+    this.segments.close();
+  }
+}

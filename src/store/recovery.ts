@@ -1,0 +1,104 @@
+// Owns: finding where the CommitLog's good data ends after a restart, and what to re-dispatch.
+// Counterpart: CommitLog.recoverNormally / recoverAbnormally / isMappedFileMatchedRecover.
+//
+// After a clean shutdown (no `abort` file) the scan starts three segments from the end; after a
+// crash it starts at the newest segment whose first message is older than the checkpoint says
+// was durable everywhere, and everything from there is dispatched again (ConsumeQueue and index
+// builders skip what they already hold). Either way the scan stops at the first record whose
+// magic code, size or CRC is wrong; the CommitLog is truncated there and queue entries pointing
+// past it are dropped.
+
+import { checkMessageRecord, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, storeTimestampPos } from '../common/message/message-record.js';
+import type { SegmentFile } from './segment/segment-file.js';
+import type { SegmentQueue } from './segment/segment-queue.js';
+
+export interface ScanResult {
+  /** Offset just past the last good record (or blank). */
+  processOffset: number;
+  /** Why the scan stopped: the written end, or damage (with the reason). */
+  stoppedBy: 'end' | 'corrupt';
+  detail?: string;
+}
+
+export type RecordVisitor = (buf: Buffer, position: number, offset: number, size: number) => void;
+
+/**
+ * Walks records from `fromIndex` of the queue, calling `visit` for each good record, and returns
+ * where the good data ends. Reads in windows of `windowBytes` (which must exceed the largest record).
+ */
+export function scanCommitLog(segments: SegmentQueue, fromIndex: number, checkCRC: boolean, windowBytes: number, visit?: RecordVisitor): ScanResult {
+  const files = segments.segments;
+  if (files.length === 0) return { processOffset: segments.minOffset(), stoppedBy: 'end' };
+  let processOffset = files[Math.max(0, fromIndex)]!.fileFromOffset;
+  for (let i = Math.max(0, fromIndex); i < files.length; i++) {
+    const segment = files[i]!;
+    const result = scanSegment(segment, checkCRC, windowBytes, visit);
+    processOffset = segment.fileFromOffset + result.position;
+    if (result.stop !== 'blank') {
+      return result.stop === 'corrupt' ? { processOffset, stoppedBy: 'corrupt', detail: result.detail! } : { processOffset, stoppedBy: 'end' };
+    }
+    processOffset = segment.fileFromOffset + segment.fileSize;
+    // A blank ends the segment; the scan goes on in the next one, if there is one.
+  }
+  return { processOffset, stoppedBy: 'end' };
+}
+
+interface SegmentScan {
+  position: number;
+  stop: 'end' | 'blank' | 'corrupt';
+  detail?: string;
+}
+
+function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: number, visit?: RecordVisitor): SegmentScan {
+  let position = 0;
+  while (position < segment.fileSize) {
+    const window = segment.read(position, Math.min(windowBytes, segment.fileSize - position));
+    let pos = 0;
+    for (;;) {
+      const check = checkMessageRecord(window, pos, { checkCRC });
+      if (check.status === 'ok') {
+        visit?.(window, pos, segment.fileFromOffset + position + pos, check.size);
+        pos += check.size;
+        if (pos >= window.length) break;
+        continue;
+      }
+      if (check.status === 'blank') return { position: position + pos, stop: 'blank' };
+      if (check.status === 'end') {
+        // The window may simply end inside a record: read on from it, unless nothing fits at all.
+        if (position + window.length < segment.fileSize && pos > 0 && !isZeroHead(window, pos)) break;
+        return { position: position + pos, stop: 'end' };
+      }
+      // A record cut by the window end looks short: retry from it with a fresh window.
+      if (check.reason === 'size' && position + window.length < segment.fileSize && pos > 0) break;
+      return { position: position + pos, stop: 'corrupt', detail: `${check.reason}: ${check.detail}` };
+    }
+    position += pos;
+  }
+  return { position, stop: 'end' };
+}
+
+function isZeroHead(buf: Buffer, pos: number): boolean {
+  const end = Math.min(buf.length, pos + 8);
+  for (let i = pos; i < end; i++) if (buf[i] !== 0) return false;
+  return end - pos === 8;
+}
+
+/** Index of the segment an abnormal recovery starts from: the newest whose first message is older than `minTimestamp`. */
+export function abnormalStartIndex(segments: SegmentQueue, minTimestamp: number): number {
+  const files = segments.segments;
+  for (let i = files.length - 1; i >= 0; i--) {
+    const head = files[i]!.read(0, 128);
+    if (head.length < 64) continue;
+    const magic = head.readInt32BE(4);
+    if (magic !== MESSAGE_MAGIC_CODE_V1 && magic !== MESSAGE_MAGIC_CODE_V2) continue;
+    const sysFlag = head.readInt32BE(36);
+    const storeTimestamp = Number(head.readBigInt64BE(storeTimestampPos(sysFlag)));
+    if (storeTimestamp !== 0 && storeTimestamp <= minTimestamp) return i;
+  }
+  return 0;
+}
+
+/** Index of the segment a normal recovery starts from (three from the end, as Java). */
+export function normalStartIndex(segments: SegmentQueue): number {
+  return Math.max(0, segments.segments.length - 3);
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import { checkMessageRecord } from '../../../../src/common/message/message-record.js';
+import { MessageStore } from '../../../../src/store/message-store.js';
+import { storeConfig } from '../../../../src/store/store-config.js';
+import { FlakyFileIO } from '../../../harness/flaky-file-io.js';
+import { makeTempDir } from '../../../harness/processes.js';
+
+function open(t: { after(fn: () => unknown): void }, overrides: Record<string, string | number | boolean>, io = new FlakyFileIO()): { store: MessageStore; io: FlakyFileIO } {
+  const dir = makeTempDir('rmqts-commitlog-');
+  const store = new MessageStore({ config: storeConfig({ storePathRootDir: dir, mappedFileSizeCommitLog: 8192, ...overrides }), storeHost: '127.0.0.1:10911', io });
+  store.load();
+  store.start();
+  t.after(async () => {
+    io.releaseSyncs();
+    await store.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  return { store, io };
+}
+
+const put = (store: MessageStore, i: number, bytes = 1000) =>
+  store.putMessage({ topic: 'T', queueId: 0, body: Buffer.alloc(bytes, i), properties: new Map([['KEYS', `k${i}`]]), bornTimestamp: Date.now(), bornHost: '127.0.0.1:1' });
+
+test('rolls to the next segment with a blank record when a message does not fit', async (t) => {
+  const { store } = open(t, {});
+  const results = await Promise.all(Array.from({ length: 20 }, (_, i) => put(store, i)));
+  const offsets = results.map((r) => r.appendResults[0]!.wroteOffset);
+  const segments = store.commitLog.segments.segments;
+  assert.ok(segments.length >= 3);
+  for (const [i, segment] of segments.entries()) assert.equal(segment.fileFromOffset, i * 8192);
+  // No record crosses a segment boundary, and each segment's unused tail starts with a blank.
+  for (const r of results) {
+    const { wroteOffset, wroteBytes } = r.appendResults[0]!;
+    assert.equal(Math.floor(wroteOffset / 8192), Math.floor((wroteOffset + wroteBytes - 1) / 8192));
+  }
+  const firstSegmentEnd = Math.max(...offsets.filter((o) => o < 8192).map((o, i) => o + results[i]!.appendResults[0]!.wroteBytes));
+  const blank = store.commitLog.segments.segments[0]!.read(firstSegmentEnd, 8192 - firstSegmentEnd);
+  assert.equal(checkMessageRecord(blank, 0).status, 'blank');
+  assert.deepEqual(results.map((r) => r.appendResults[0]!.queueOffset), Array.from({ length: 20 }, (_, i) => i));
+});
+
+test('SYNC_FLUSH acknowledges after fdatasync, many writers sharing one sync', async (t) => {
+  const { store, io } = open(t, { flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: 1024 * 1024 });
+  const before = io.datasyncCalls;
+  const results = await Promise.all(Array.from({ length: 64 }, (_, i) => put(store, i)));
+  assert.ok(results.every((r) => r.status === 'PUT_OK'));
+  const syncs = io.datasyncCalls - before;
+  assert.ok(syncs >= 1 && syncs <= 4, `${syncs} fdatasyncs for 64 concurrent writers`);
+  assert.ok(store.commitLog.flushedOffset >= Math.max(...results.map((r) => r.appendResults[0]!.wroteOffset + r.appendResults[0]!.wroteBytes)));
+});
+
+test('SYNC_FLUSH answers FLUSH_DISK_TIMEOUT when the sync is late; the message is still stored', async (t) => {
+  const { store, io } = open(t, { flushDiskType: 'SYNC_FLUSH', syncFlushTimeout: 100, mappedFileSizeCommitLog: 1024 * 1024 });
+  io.hangSync = true;
+  const result = await put(store, 1);
+  assert.equal(result.status, 'FLUSH_DISK_TIMEOUT');
+  io.releaseSyncs();
+  assert.equal(store.getMessage('T', 0, 0, 1).status, 'FOUND');
+  assert.equal((await put(store, 2)).status, 'PUT_OK');
+});
+
+test('a failed write stores nothing, answers SERVICE_NOT_AVAILABLE, and gives back its queue offsets', async (t) => {
+  const { store, io } = open(t, {});
+  assert.equal((await put(store, 0)).status, 'PUT_OK');
+  io.failNextWrite = 'ENOSPC';
+  const failed = await Promise.all([put(store, 1), put(store, 2)]);
+  assert.deepEqual(failed.map((r) => r.status), ['SERVICE_NOT_AVAILABLE', 'SERVICE_NOT_AVAILABLE']);
+  assert.equal(store.getMaxOffsetInQueue('T', 0), 1, 'nothing of the failed batch is visible');
+  assert.equal(store.commitLog.topicQueueTable.get('T-0'), 1, 'its queue offsets were handed back');
+  assert.equal((await put(store, 3)).status, 'SERVICE_NOT_AVAILABLE', 'the store stops accepting writes after an I/O error');
+});
+
+test('rejects oversized bodies and properties with RocketMQ statuses, and keeps serving', async (t) => {
+  const { store } = open(t, { maxMessageSize: 2000, mappedFileSizeCommitLog: 1024 * 1024 });
+  assert.equal((await put(store, 0, 2001)).status, 'MESSAGE_ILLEGAL');
+  const hugeProps = await store.putMessage({ topic: 'T', queueId: 0, body: Buffer.from('x'), properties: new Map([['big', 'x'.repeat(40_000)]]), bornTimestamp: 0, bornHost: '127.0.0.1:1' });
+  assert.equal(hugeProps.status, 'PROPERTIES_SIZE_EXCEEDED');
+  const longTopic = await store.putMessage({ topic: 'T'.repeat(128), queueId: 0, body: Buffer.from('x'), properties: new Map(), bornTimestamp: 0, bornHost: '127.0.0.1:1' });
+  assert.equal(longTopic.status, 'MESSAGE_ILLEGAL');
+  assert.equal((await put(store, 1, 2000)).status, 'PUT_OK');
+  assert.equal(store.getMaxOffsetInQueue('T', 0), 1);
+});
+
+test('replication hooks: raw bytes read from one store append to another at the expected offset and dispatch there', async (t) => {
+  const { store: master } = open(t, { mappedFileSizeCommitLog: 8192 });
+  const { store: slave } = open(t, { mappedFileSizeCommitLog: 8192 });
+  for (let i = 0; i < 20; i++) await put(master, i);
+  let offset = 0;
+  while (offset < master.maxPhyOffset) {
+    const data = master.getCommitLogData(offset, 3000)!;
+    assert.equal(slave.appendToCommitLog(offset + 1, data), false, 'an append at the wrong offset is refused');
+    assert.ok(slave.appendToCommitLog(offset, data));
+    offset += data.length;
+  }
+  assert.equal(slave.maxPhyOffset, master.maxPhyOffset);
+  assert.equal(slave.getMaxOffsetInQueue('T', 0), 20);
+  const a = master.getMessage('T', 0, 0, 32);
+  const b = slave.getMessage('T', 0, 0, 32);
+  assert.deepEqual(b.messages, a.messages);
+  assert.equal(slave.queryMessage('T', 'k7', 32, 0, Number.MAX_SAFE_INTEGER).messages.length, 1);
+});
