@@ -6,9 +6,9 @@
 // --gib N writes N GiB in ASYNC mode instead of running for --seconds, sampling RSS as it goes
 // (the goal: RSS flat, under 300 MiB, while writing 4 GiB).
 //
-// The raw loop is the floor our design can reach: it copies the same bytes into one reused
-// buffer, writes it once per event-loop turn, and fdatasyncs every 500 ms (ASYNC) or after every
-// write with all writers waiting on it (SYNC), with no encoding, CRC or queues.
+// The raw loop is the ceiling for our design: it copies the same bytes into one reused buffer,
+// writes it once per event-loop turn to fresh 1 GiB files, and fdatasyncs every 500 ms (ASYNC) or
+// after every write with all writers waiting on it (SYNC), with no encoding, CRC or queues.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -66,6 +66,8 @@ async function runStore(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH', bytesTarget
   store.load();
   store.start();
   const properties = new Map([['TAGS', 'TagA'], ['KEYS', 'k'], ['UNIQ_KEY', '7F0000010000000000000000000001']]);
+  // As the broker does: it has the properties string from the request and passes it along.
+  const propertiesString = 'TAGS\u0001TagA\u0002KEYS\u0001k\u0002UNIQ_KEY\u00017F0000010000000000000000000001';
   const latencies = new Latencies();
   let msgs = 0;
   let running = true;
@@ -76,7 +78,7 @@ async function runStore(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH', bytesTarget
   const writer = async (): Promise<void> => {
     while (running) {
       const start = performance.now();
-      const result = await store.putMessage({ topic: 'BenchTopic', queueId: msgs & 7, body: BODY, properties, bornTimestamp: Date.now(), bornHost: '127.0.0.1:5000' });
+      const result = await store.putMessage({ topic: 'BenchTopic', queueId: msgs & 7, body: BODY, properties, propertiesString, bornTimestamp: Date.now(), bornHost: '127.0.0.1:5000' });
       if (result.status !== 'PUT_OK') throw new Error(`put answered ${result.status}`);
       const end = performance.now();
       latencies.add((end - start) * 1000);
@@ -97,8 +99,14 @@ async function runStore(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH', bytesTarget
 /** The floor: same bytes, same writes per turn and syncs, no store. */
 async function runRaw(sync: boolean): Promise<Figures> {
   const dir = fs.mkdtempSync(path.join(args.dir!, 'rmqts-bench-raw-'));
-  const fd = fs.openSync(path.join(dir, 'raw'), 'w+');
-  fs.ftruncateSync(fd, 1024 * 1024 * 1024);
+  // Like the CommitLog, it writes fresh 1 GiB files in sequence (never rewriting warm pages).
+  let fileIndex = 0;
+  const openNext = (): number => {
+    const next = fs.openSync(path.join(dir, `raw-${fileIndex++}`), 'w+');
+    fs.ftruncateSync(next, 1024 * 1024 * 1024);
+    return next;
+  };
+  let fd = openNext();
   const record = Buffer.alloc(BODY.length + 150, 0x62); // a 1 KiB body's record is ~1.2 KiB
   const buffer = Buffer.alloc(4 * 1024 * 1024);
   let pos = 0;
@@ -112,7 +120,12 @@ async function runRaw(sync: boolean): Promise<Figures> {
   const commit = (): void => {
     scheduled = false;
     if (pos === 0) return;
-    if (fileOffset + pos > 1024 * 1024 * 1024) fileOffset = 0;
+    if (fileOffset + pos > 1024 * 1024 * 1024) {
+      const old = fd;
+      fd = openNext();
+      fs.closeSync(old);
+      fileOffset = 0;
+    }
     fs.writeSync(fd, buffer, 0, pos, fileOffset);
     fileOffset += pos;
     pos = 0;

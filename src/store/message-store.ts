@@ -9,13 +9,12 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import pino from 'pino';
-import { createOffsetMsgId } from '../common/message/message-id.js';
 import { checkMessageRecord, PHYSICAL_OFFSET_POS, storeTimestampPos } from '../common/message/message-record.js';
 import { MessageSysFlag, getTransactionValue } from '../common/message/message-sys-flag.js';
 import { encodePropertiesInJavaOrder, MessageConst, PROPERTIES_BYTES_MAX } from '../common/message/properties.js';
 import { encodeSocketAddress } from '../common/message/socket-address.js';
 import { StoreCheckpoint } from './checkpoint.js';
-import { type AppendInput, type AppendResult, CommitLog } from './commitlog/commit-log.js';
+import { type AppendMessage, CommitLog, type StoredMessage } from './commitlog/commit-log.js';
 import { type DispatchRequest, defaultTagsCode, dispatchRequestOf, type TagsCodeOf } from './commitlog/dispatch-request.js';
 import { PutMessageStatus } from './commitlog/put-message-status.js';
 import { ConsumeQueueTable } from './consumequeue/consume-queue-table.js';
@@ -56,8 +55,8 @@ export interface MessageInput {
 
 export interface PutMessageResult {
   status: PutMessageStatus;
-  /** One entry per stored message (a batch has several). */
-  appendResults: Array<AppendResult & { msgId: string }>;
+  /** One entry per stored message (a batch has several); `store.offsetMsgId(commitLogOffset)` is its msgId. */
+  appendResults: readonly StoredMessage[];
 }
 
 export type MessageArrivingListener = (topic: string, queueId: number, logicOffset: number, tagsCode: number, storeTimestamp: number) => void;
@@ -76,6 +75,10 @@ export class MessageStore {
   readonly #now: () => number;
   readonly #logger: Logger;
   readonly #storeHost: Buffer;
+  /** Uppercase hex of the store host (the first half of every offsetMsgId). */
+  readonly #storeHostHex: string;
+  /** Born hosts repeat (one per client connection): their encoded form is kept, bounded. */
+  readonly #bornHosts = new Map<string, Buffer>();
   readonly #tagsCodeOf: TagsCodeOf;
   readonly #retention: RetentionService;
   readonly #listeners: MessageArrivingListener[] = [];
@@ -94,6 +97,7 @@ export class MessageStore {
     this.#now = options.now ?? Date.now;
     this.#logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'store' });
     this.#storeHost = encodeSocketAddress(options.storeHost);
+    this.#storeHostHex = this.#storeHost.toString('hex').toUpperCase();
     this.#tagsCodeOf = options.tagsCodeOf ?? defaultTagsCode;
     this.io.mkdirp(this.config.storePathRootDir);
     this.checkpoint = new StoreCheckpoint(this.io, this.config.storePathRootDir);
@@ -215,7 +219,7 @@ export class MessageStore {
   putMessages(msgs: readonly MessageInput[]): Promise<PutMessageResult> {
     const refused = this.#checkWritable();
     if (refused !== null) return Promise.resolve({ status: refused, appendResults: [] });
-    const inputs: AppendInput[] = [];
+    const inputs: AppendMessage[] = [];
     for (const msg of msgs) {
       const input = this.#toAppendInput(msg);
       if (typeof input === 'string') return Promise.resolve({ status: input, appendResults: [] });
@@ -223,9 +227,24 @@ export class MessageStore {
     }
     return new Promise((resolve) => {
       this.commitLog.append(inputs, (status, results) => {
-        resolve({ status, appendResults: results.map((r) => ({ ...r, msgId: createOffsetMsgId(this.#storeHost, r.wroteOffset) })) });
+        resolve({ status, appendResults: results });
       });
     });
+  }
+
+  /** The offsetMsgId of the record at `commitLogOffset` in this store (store host + offset, hex). */
+  offsetMsgId(commitLogOffset: number): string {
+    return this.#storeHostHex + commitLogOffset.toString(16).toUpperCase().padStart(16, '0');
+  }
+
+  #bornHost(address: string): Buffer {
+    let encoded = this.#bornHosts.get(address);
+    if (encoded === undefined) {
+      if (this.#bornHosts.size >= 4096) this.#bornHosts.clear();
+      encoded = encodeSocketAddress(address);
+      this.#bornHosts.set(address, encoded);
+    }
+    return encoded;
   }
 
   #checkWritable(): PutMessageStatus | null {
@@ -235,7 +254,7 @@ export class MessageStore {
     return null;
   }
 
-  #toAppendInput(msg: MessageInput): AppendInput | PutMessageStatus {
+  #toAppendInput(msg: MessageInput): AppendMessage | PutMessageStatus {
     if (Buffer.byteLength(msg.topic) > 127) return PutMessageStatus.MESSAGE_ILLEGAL;
     if (msg.body.length > this.config.maxMessageSize) return PutMessageStatus.MESSAGE_ILLEGAL;
     const propertiesString = msg.propertiesString ?? encodePropertiesInJavaOrder(msg.properties);
@@ -248,13 +267,17 @@ export class MessageStore {
       propertiesString,
       sysFlag: msg.sysFlag ?? 0,
       bornTimestamp: msg.bornTimestamp,
-      bornHost: encodeSocketAddress(msg.bornHost),
+      bornHost: this.#bornHost(msg.bornHost),
       storeHost: this.#storeHost,
       reconsumeTimes: msg.reconsumeTimes ?? 0,
       preparedTransactionOffset: msg.preparedTransactionOffset ?? 0,
       tagsCode: this.#tagsCodeOf(msg.topic, msg.properties, this.#now()),
       keys: msg.properties.get(MessageConst.PROPERTY_KEYS),
       uniqKey: msg.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX),
+      queueOffset: 0,
+      commitLogOffset: 0,
+      msgSize: 0,
+      storeTimestamp: 0,
     };
   }
 

@@ -66,7 +66,7 @@ async function main(): Promise<void> {
       const result = await store.putMessage({ topic: CRASH_TOPIC, queueId, body: bodyFor(key), properties, bornTimestamp: Date.now(), bornHost: '127.0.0.1:50000' });
       if (result.status !== 'PUT_OK') throw new Error(`put answered ${result.status}`);
       const r = result.appendResults[0]!;
-      process.stdout.write(`ack ${queueId} ${r.queueOffset} ${r.wroteOffset} ${r.wroteBytes} ${key}\n`);
+      process.stdout.write(`ack ${queueId} ${r.queueOffset} ${r.commitLogOffset} ${r.msgSize} ${key}\n`);
     }
   };
   await Promise.all(Array.from({ length: writers }, writer));

@@ -18,6 +18,8 @@ export interface FileIO {
   write(fd: number, buf: Uint8Array, offset: number, length: number, position: number): void;
   /** Reads up to `length` bytes at `position`; returns how many were read. */
   read(fd: number, buf: Uint8Array, offset: number, length: number, position: number): number;
+  /** A read on the thread pool (used to warm page-cache pages ahead of writes). */
+  readAsync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number>;
   /** fdatasync on the thread pool. */
   datasync(fd: number): Promise<void>;
   datasyncSync(fd: number): void;
@@ -65,6 +67,10 @@ export class NodeFileIO implements FileIO {
       done += n;
     }
     return done;
+  }
+
+  readAsync(fd: number, buf: Uint8Array, offset: number, length: number, position: number): Promise<number> {
+    return new Promise((resolve, reject) => fs.read(fd, buf, offset, length, position, (err, n) => (err ? reject(err) : resolve(n))));
   }
 
   datasync(fd: number): Promise<void> {

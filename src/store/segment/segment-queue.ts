@@ -159,6 +159,11 @@ export class SegmentQueue {
     }
   }
 
+  /** The file created ahead of need, if any (the warmer reads it). */
+  get next(): SegmentFile | null {
+    return this.#next;
+  }
+
   /** Deletes the first `count` segments (never the last one). Returns how many went. */
   deleteFirst(count: number): number {
     const n = Math.min(count, this.#segments.length - 1);

@@ -126,7 +126,7 @@ test('a store written by rocketmq-ts reads back with a decoder written from the 
     const body = Buffer.alloc(300 + (i % 7) * 100, i);
     const r = await store.putMessage({ topic, queueId, body, properties: new Map([['KEYS', key], ['TAGS', tag]]), bornTimestamp: 1_700_000_000_000 + i, bornHost: '10.9.8.7:4321', flag: i });
     assert.equal(r.status, 'PUT_OK');
-    sent.push({ topic, queueId, key, tag, body, offset: r.appendResults[0]!.wroteOffset, queueOffset: r.appendResults[0]!.queueOffset });
+    sent.push({ topic, queueId, key, tag, body, offset: r.appendResults[0]!.commitLogOffset, queueOffset: r.appendResults[0]!.queueOffset });
   }
   await store.shutdown();
 

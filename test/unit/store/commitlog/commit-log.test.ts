@@ -26,16 +26,16 @@ const put = (store: MessageStore, i: number, bytes = 1000) =>
 test('rolls to the next segment with a blank record when a message does not fit', async (t) => {
   const { store } = open(t, {});
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => put(store, i)));
-  const offsets = results.map((r) => r.appendResults[0]!.wroteOffset);
+  const offsets = results.map((r) => r.appendResults[0]!.commitLogOffset);
   const segments = store.commitLog.segments.segments;
   assert.ok(segments.length >= 3);
   for (const [i, segment] of segments.entries()) assert.equal(segment.fileFromOffset, i * 8192);
   // No record crosses a segment boundary, and each segment's unused tail starts with a blank.
   for (const r of results) {
-    const { wroteOffset, wroteBytes } = r.appendResults[0]!;
-    assert.equal(Math.floor(wroteOffset / 8192), Math.floor((wroteOffset + wroteBytes - 1) / 8192));
+    const { commitLogOffset, msgSize } = r.appendResults[0]!;
+    assert.equal(Math.floor(commitLogOffset / 8192), Math.floor((commitLogOffset + msgSize - 1) / 8192));
   }
-  const firstSegmentEnd = Math.max(...offsets.filter((o) => o < 8192).map((o, i) => o + results[i]!.appendResults[0]!.wroteBytes));
+  const firstSegmentEnd = Math.max(...offsets.filter((o) => o < 8192).map((o, i) => o + results[i]!.appendResults[0]!.msgSize));
   const blank = store.commitLog.segments.segments[0]!.read(firstSegmentEnd, 8192 - firstSegmentEnd);
   assert.equal(checkMessageRecord(blank, 0).status, 'blank');
   assert.deepEqual(results.map((r) => r.appendResults[0]!.queueOffset), Array.from({ length: 20 }, (_, i) => i));
@@ -48,7 +48,7 @@ test('SYNC_FLUSH acknowledges after fdatasync, many writers sharing one sync', a
   assert.ok(results.every((r) => r.status === 'PUT_OK'));
   const syncs = io.datasyncCalls - before;
   assert.ok(syncs >= 1 && syncs <= 4, `${syncs} fdatasyncs for 64 concurrent writers`);
-  assert.ok(store.commitLog.flushedOffset >= Math.max(...results.map((r) => r.appendResults[0]!.wroteOffset + r.appendResults[0]!.wroteBytes)));
+  assert.ok(store.commitLog.flushedOffset >= Math.max(...results.map((r) => r.appendResults[0]!.commitLogOffset + r.appendResults[0]!.msgSize)));
 });
 
 test('SYNC_FLUSH answers FLUSH_DISK_TIMEOUT when the sync is late; the message is still stored', async (t) => {
