@@ -5,10 +5,14 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { renderConfigTable } from '../../../src/common/config/config-doc.js';
 import { namesrvConfigRegistry } from '../../../src/namesrv/namesrv-config.js';
+import { storeConfigRegistry } from '../../../src/store/store-config.js';
 import { repoRoot } from '../../harness/fixtures.js';
 
 // `npm run docs` sets UPDATE_DOCS=1 to rewrite the files instead of comparing them.
-const docs = [{ file: 'docs/namesrv-config.md', text: () => renderConfigTable('NameServer configuration (namesrv.conf)', namesrvConfigRegistry, os.homedir()) }];
+const docs = [
+  { file: 'docs/namesrv-config.md', text: () => renderConfigTable('NameServer configuration (namesrv.conf)', namesrvConfigRegistry, os.homedir()) },
+  { file: 'docs/store-config.md', text: () => renderConfigTable('Store configuration (broker.conf store keys)', storeConfigRegistry, os.homedir()) },
+];
 
 for (const doc of docs) {
   test(`${doc.file} lists every config key the code reads, as the code declares it`, () => {
