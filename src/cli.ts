@@ -10,6 +10,8 @@ import { parseProperties } from './common/config/properties.js';
 import { MQError } from './common/mq-error.js';
 import { Namesrv } from './namesrv/namesrv.js';
 import { namesrvConfigRegistry } from './namesrv/namesrv-config.js';
+import { Broker } from './broker/broker.js';
+import { brokerConfigRegistry } from './broker/config/broker-config.js';
 
 const VERSION = readPackageVersion();
 
@@ -107,24 +109,67 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('broker')
+    .description('run a broker; reads RocketMQ broker.conf keys, any of which may be given as --key value')
+    .option('-c, --configFile <file>', 'broker.conf (Java properties, RocketMQ keys)')
+    .option('-n, --namesrvAddr <addrs>', 'NameServer addresses, "host:port;host:port"')
+    .option('-p, --printConfigItem', 'print the effective config and exit')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (opts: { configFile?: string; namesrvAddr?: string; printConfigItem?: boolean }, cmd: Command) => {
+      const logger = makeLogger();
+      const cliValues = parseKeyValueArgs(cmd.args);
+      if (opts.namesrvAddr !== undefined) cliValues.set('namesrvAddr', opts.namesrvAddr);
+      const env = new Map<string, string>();
+      if (process.env['NAMESRV_ADDR']) env.set('namesrvAddr', process.env['NAMESRV_ADDR']);
+      const config = resolveConfig(brokerConfigRegistry, [env, readConfigFile(opts.configFile), cliValues], logger, new Set(cliValues.keys()));
+      if (opts.printConfigItem) {
+        for (const [k, v] of Object.entries(brokerConfigRegistry.printable(config))) process.stdout.write(`${k}=${String(v)}\n`);
+        return;
+      }
+      const broker = new Broker({ config, logger });
+      await broker.start();
+      onSignals(() => broker.shutdown());
+    });
+
+  program
     .command('dev')
-    .description('the embedded default for development: a NameServer (and, once it exists, a broker) in one process, data under ./data')
+    .description('the embedded default for development: a NameServer and a broker in one process, data under ./data; any broker.conf key as --key value')
     .option('--dir <dir>', 'data directory', './data')
     .option('--namesrvPort <port>', 'NameServer port', '9876')
+    .option('--brokerPort <port>', 'broker port (the fast channel is this minus 2)', '10911')
     .option('--host <host>', 'address to bind and advertise', '127.0.0.1')
-    .action(async (opts: { dir: string; namesrvPort: string; host: string }) => {
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .action(async (opts: { dir: string; namesrvPort: string; brokerPort: string; host: string }, cmd: Command) => {
       const logger = makeLogger();
       const dir = path.resolve(opts.dir);
-      const config = resolveConfig(
+      const namesrvConfig = resolveConfig(
         namesrvConfigRegistry,
         [new Map([['listenPort', opts.namesrvPort], ['bindAddress', opts.host], ['kvConfigPath', path.join(dir, 'namesrv', 'kvConfig.json')]])],
         logger,
         new Set(),
       );
-      const namesrv = new Namesrv({ config, logger });
-      const port = await namesrv.start();
-      logger.info({ namesrvAddr: `${opts.host}:${port}`, dir }, 'rocketmq-ts dev ready');
-      onSignals(() => namesrv.shutdown());
+      const namesrv = new Namesrv({ config: namesrvConfig, logger });
+      const namesrvPort = await namesrv.start();
+      const namesrvAddr = `${opts.host}:${namesrvPort}`;
+      const brokerValues = new Map([
+        ['brokerName', 'broker-a'],
+        ['brokerIP1', opts.host],
+        ['bindAddress', opts.host],
+        ['listenPort', opts.brokerPort],
+        ['namesrvAddr', namesrvAddr],
+        ['storePathRootDir', path.join(dir, 'store')],
+      ]);
+      const cliValues = parseKeyValueArgs(cmd.args);
+      const brokerConfig = resolveConfig(brokerConfigRegistry, [brokerValues, cliValues], logger, new Set(cliValues.keys()));
+      const broker = new Broker({ config: brokerConfig, logger });
+      await broker.start();
+      logger.info({ namesrvAddr, brokerAddr: broker.context.brokerAddr, dir }, 'rocketmq-ts dev ready');
+      onSignals(async () => {
+        await broker.shutdown();
+        await namesrv.shutdown();
+      });
     });
 
   return program;

@@ -186,16 +186,33 @@ function sortedEntries<V>(map: Map<string, V>): [string, V][] {
   return [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-export function encodeRegisterBrokerBody(body: RegisterBrokerBody, options: RegisterBrokerBodyEncodeOptions): Buffer {
-  if (options.compressed) return encodeCompressed(body, options.layout ?? 'v4');
-  const wrapper = body.topicConfigSerializeWrapper;
+function wrapperBean(wrapper: TopicConfigSerializeWrapper): object {
   const topicConfigTable = new Map<string, object>();
   for (const [topic, config] of sortedEntries(wrapper.topicConfigTable)) topicConfigTable.set(topic, topicConfigBean(config));
-  const bean = {
-    filterServerList: body.filterServerList,
-    topicConfigSerializeWrapper: { dataVersion: dataVersionBean(wrapper.dataVersion), topicConfigTable },
-  };
+  return { dataVersion: dataVersionBean(wrapper.dataVersion), topicConfigTable };
+}
+
+export function encodeRegisterBrokerBody(body: RegisterBrokerBody, options: RegisterBrokerBodyEncodeOptions): Buffer {
+  if (options.compressed) return encodeCompressed(body, options.layout ?? 'v4');
+  const bean = { filterServerList: body.filterServerList, topicConfigSerializeWrapper: wrapperBean(body.topicConfigSerializeWrapper) };
   return Buffer.from(toFastJson(bean), 'utf8');
+}
+
+/** topics.json (and the GET_ALL_TOPIC_CONFIG body): a TopicConfigSerializeWrapper as fastjson text. */
+export function encodeTopicConfigWrapper(wrapper: TopicConfigSerializeWrapper): string {
+  return toFastJson(wrapperBean(wrapper));
+}
+
+export function decodeTopicConfigWrapper(text: string): TopicConfigSerializeWrapper {
+  const w = expectObject(parseFastJson(text), 'TopicConfigSerializeWrapper');
+  const topicConfigTable = new Map<string, TopicConfig>();
+  if (w['topicConfigTable'] !== undefined && w['topicConfigTable'] !== null) {
+    for (const [topic, config] of Object.entries(expectObject(w['topicConfigTable'], 'topicConfigTable'))) {
+      topicConfigTable.set(topic, readTopicConfig(config, `topicConfigTable.${topic}`));
+    }
+  }
+  const dataVersion = w['dataVersion'] === undefined || w['dataVersion'] === null ? { counter: 0, timestamp: 0 } : readDataVersion(w['dataVersion'], 'dataVersion');
+  return { topicConfigTable, dataVersion };
 }
 
 /**

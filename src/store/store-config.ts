@@ -36,7 +36,7 @@ export const storeConfigRegistry = new ConfigRegistry({
   maxTransferCountOnMessageInMemory: key({ kind: 'int', default: 32, min: 1, description: 'messages one pull returns at most' }),
   maxTransferBytesOnMessageInDisk: key({ kind: 'int', default: 64 * 1024, description: 'Java: limit when reading from disk (we read through the page cache)', implemented: false }),
   maxTransferCountOnMessageInDisk: key({ kind: 'int', default: 8, description: 'Java: limit when reading from disk', implemented: false }),
-  accessMessageInMemoryMaxRatio: key({ kind: 'int', default: 40, description: 'Java: page-cache residency hint', implemented: false }),
+  accessMessageInMemoryMaxRatio: key({ kind: 'int', default: 40, min: 0, max: 100, unit: '%', description: 'a message further behind the log end than this share of RAM counts as on disk (QUERY_CONSUMER_OFFSET for new groups)' }),
   brokerRole: key({ kind: 'string', default: 'ASYNC_MASTER', values: ['ASYNC_MASTER', 'SYNC_MASTER', 'SLAVE'], description: 'replication role' }),
   messageDelayLevel: key({ kind: 'string', default: '1s 5s 10s 30s 1m 2m 3m 4m 5m 6m 7m 8m 9m 10m 20m 30m 1h 2h', description: 'delay levels' }),
   transientStorePoolEnable: key({ kind: 'bool', default: false, description: 'Java off-heap write buffer', implemented: false }),

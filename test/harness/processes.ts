@@ -10,6 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import net from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { repoRoot } from './fixtures.js';
@@ -239,5 +240,83 @@ export async function startNamesrv(t: CleanupScope, options: StartNamesrvOptions
     port,
     dir,
     kvConfigPath,
+  };
+}
+
+/** A free TCP port P on 127.0.0.1 whose fast-channel port P-2 is free too (a broker needs both). */
+export async function freeBrokerPort(): Promise<number> {
+  const tryListen = (port: number): Promise<net.Server | null> =>
+    new Promise((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(null));
+      server.listen(port, '127.0.0.1', () => resolve(server));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = await tryListen(0);
+    if (probe === null) continue;
+    const port = (probe.address() as net.AddressInfo).port;
+    const fast = port > 1026 ? await tryListen(port - 2) : null;
+    await new Promise((r) => probe.close(r));
+    if (fast !== null) {
+      await new Promise((r) => fast.close(r));
+      return port;
+    }
+  }
+  throw new Error('no free port pair for a broker');
+}
+
+export interface StartBrokerOptions {
+  namesrvAddr: string;
+  /** Extra `--key value` arguments (any broker.conf key). */
+  args?: string[];
+  /** Reuse a store directory (restart after a kill). */
+  dir?: string;
+  /** Reuse a port (restart). */
+  port?: number;
+  brokerName?: string;
+}
+
+export interface BrokerProcess extends ServerProcess {
+  readonly addr: string;
+  readonly port: number;
+  readonly dir: string;
+}
+
+/** Starts `rocketmq-ts broker` on 127.0.0.1 with its store in a temp dir; killed and removed at test end. */
+export async function startBroker(t: CleanupScope, options: StartBrokerOptions): Promise<BrokerProcess> {
+  const dir = options.dir ?? makeTempDir('rocketmq-ts-broker-');
+  const port = options.port ?? (await freeBrokerPort());
+  let server: ServerProcess | undefined;
+  t.after(async () => {
+    await server?.kill();
+    if (options.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  server = await spawnServer({
+    args: [
+      'broker',
+      '-n', options.namesrvAddr,
+      '--brokerName', options.brokerName ?? 'broker-a',
+      '--brokerIP1', '127.0.0.1',
+      '--bindAddress', '127.0.0.1',
+      '--listenPort', String(port),
+      '--storePathRootDir', dir,
+      ...(options.args ?? []),
+    ],
+    readyMsg: 'broker started',
+  });
+  const s = server;
+  return {
+    pid: s.pid,
+    ready: s.ready,
+    exited: s.exited,
+    get hasExited() {
+      return s.hasExited;
+    },
+    output: s.output,
+    stop: s.stop,
+    kill: s.kill,
+    addr: `127.0.0.1:${port}`,
+    port,
+    dir,
   };
 }

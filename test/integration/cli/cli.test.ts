@@ -8,7 +8,7 @@ import { RequestCode } from '../../../src/remoting/codes/request-code.js';
 import { ResponseCode } from '../../../src/remoting/codes/response-code.js';
 import { RemotingClient } from '../../../src/remoting/client.js';
 import { RemotingCommand } from '../../../src/remoting/remoting-command.js';
-import { binPath, makeTempDir, spawnServer } from '../../harness/processes.js';
+import { binPath, freeBrokerPort, makeTempDir, spawnServer } from '../../harness/processes.js';
 import { repoRoot } from '../../harness/fixtures.js';
 
 const run = promisify(execFile);
@@ -73,10 +73,12 @@ describe('rocketmq-ts command line', () => {
     }
   });
 
-  test('dev (npm start) serves a NameServer and keeps its data under --dir', async (t) => {
+  test('dev (npm start) serves a NameServer and a broker, and keeps its data under --dir', async (t) => {
     const dir = makeTempDir('rmqts-dev-');
     t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    const dev = await spawnServer({ args: ['dev', '--dir', dir, '--namesrvPort', '0'], readyMsg: 'rocketmq-ts dev ready' });
+    const brokerPort = await freeBrokerPort();
+    const dev = await spawnServer({ args: ['dev', '--dir', dir, '--namesrvPort', '0', '--brokerPort', String(brokerPort)], readyMsg: 'rocketmq-ts dev ready' });
+    assert.equal(dev.ready['brokerAddr'], `127.0.0.1:${brokerPort}`);
     t.after(() => dev.kill());
     const addr = dev.ready['namesrvAddr'] as string;
     assert.match(addr, /^127\.0\.0\.1:\d+$/);
@@ -87,6 +89,11 @@ describe('rocketmq-ts command line', () => {
     assert.ok(fs.existsSync(path.join(dir, 'namesrv', 'kvConfig.json')));
     const route = await client.invokeSync(addr, RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'Nope' }), 3000);
     assert.equal(route.code, ResponseCode.TOPIC_NOT_EXIST);
+    // The embedded broker registered itself: the auto-create template routes to it.
+    const template = await client.invokeSync(addr, RemotingCommand.request(RequestCode.GET_ROUTEINFO_BY_TOPIC, { topic: 'TBW102' }), 3000);
+    assert.equal(template.code, ResponseCode.SUCCESS);
+    assert.match(template.body!.toString(), new RegExp(`127\\.0\\.0\\.1:${brokerPort}`));
+    assert.ok(fs.existsSync(path.join(dir, 'store', 'commitlog')), 'the broker store lives under --dir');
     const status = await dev.stop();
     assert.equal(status.code, 0, 'dev did not exit cleanly on SIGTERM');
   });

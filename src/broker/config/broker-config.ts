@@ -1,0 +1,63 @@
+// Owns: every broker.conf key the broker reads (BrokerConfig + NettyServerConfig), merged with the
+// store's keys, with RocketMQ 4.9.8's defaults. An existing broker.conf works unchanged; keys we
+// do not know are one warning each.
+// Counterpart: org.apache.rocketmq.common.BrokerConfig, NettyServerConfig, MessageStoreConfig.
+
+import os from 'node:os';
+import { ConfigRegistry, type ConfigOf, key } from '../../common/config/config-registry.js';
+import { storeConfigRegistry } from '../../store/store-config.js';
+
+function localIp(): string {
+  for (const addresses of Object.values(os.networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}
+
+export const brokerOnlyKeys = {
+  brokerClusterName: key({ kind: 'string', default: 'DefaultCluster', description: 'cluster this broker belongs to' }),
+  brokerName: key({ kind: 'string', default: os.hostname(), description: 'broker name (master and slaves share it)' }),
+  brokerId: key({ kind: 'long', default: 0, min: 0, description: '0 for the master, >0 for slaves' }),
+  brokerIP1: key({ kind: 'string', default: localIp(), description: 'address advertised to clients and written as store host' }),
+  brokerIP2: key({ kind: 'string', default: '', description: 'HA address advertised to slaves (default brokerIP1)' }),
+  listenPort: key({ kind: 'int', default: 10911, min: 0, max: 65535, description: 'remoting port; listenPort-2 is the fast channel, listenPort+1 HA (0 picks free ports)' }),
+  bindAddress: key({ kind: 'string', default: '0.0.0.0', description: 'address the remoting servers bind' }),
+  namesrvAddr: key({ kind: 'string', default: '', description: 'NameServers, "host:port;host:port"' }),
+  autoCreateTopicEnable: key({ kind: 'bool', default: true, description: 'create topics on first send from the TBW102 template', live: true }),
+  autoCreateSubscriptionGroup: key({ kind: 'bool', default: true, description: 'create subscription groups on first use', live: true }),
+  defaultTopicQueueNums: key({ kind: 'int', default: 8, min: 1, description: 'queues of an auto-created topic (capped by the client\'s request)' }),
+  brokerPermission: key({ kind: 'int', default: 6, description: 'perm of this broker (6 = read and write)', live: true }),
+  clusterTopicEnable: key({ kind: 'bool', default: true, description: 'create a topic named after the cluster' }),
+  brokerTopicEnable: key({ kind: 'bool', default: true, description: 'create a topic named after the broker' }),
+  registerNameServerPeriod: key({ kind: 'int', default: 30_000, min: 10, unit: 'ms', description: 'how often the broker registers with every NameServer' }),
+  registerBrokerTimeoutMills: key({ kind: 'int', default: 6000, min: 1, unit: 'ms', description: 'timeout of one registration' }),
+  longPollingEnable: key({ kind: 'bool', default: true, description: 'hold pulls that find nothing until a message arrives or they time out' }),
+  shortPollingTimeMills: key({ kind: 'int', default: 1000, min: 0, unit: 'ms', description: 'with long polling off, how long an empty pull is held' }),
+  notifyConsumerIdsChangedEnable: key({ kind: 'bool', default: true, description: 'tell a group\'s consumers when its membership changes' }),
+  channelExpiredTimeout: key({ kind: 'int', default: 120_000, min: 10, unit: 'ms', description: 'clients silent this long are dropped' }),
+  flushConsumerOffsetInterval: key({ kind: 'int', default: 5000, min: 10, unit: 'ms', description: 'how often consumer offsets are persisted' }),
+  maxErrorRateOfBloomFilter: key({ kind: 'int', default: 20, description: 'SQL92 filter', implemented: false }),
+  enablePropertyFilter: key({ kind: 'bool', default: false, description: 'SQL92 filtering', implemented: false }),
+  sendMessageThreadPoolNums: key({ kind: 'int', default: 1, description: 'Java thread pool size', implemented: false }),
+  pullMessageThreadPoolNums: key({ kind: 'int', default: 16, description: 'Java thread pool size', implemented: false }),
+  sendThreadPoolQueueCapacity: key({ kind: 'int', default: 10_000, min: 1, description: 'sends accepted and not yet answered, at most (then SYSTEM_BUSY)' }),
+  pullThreadPoolQueueCapacity: key({ kind: 'int', default: 100_000, min: 1, description: 'pulls accepted and not yet answered, at most' }),
+  traceTopicEnable: key({ kind: 'bool', default: false, description: 'message trace topic', implemented: false }),
+  aclEnable: key({ kind: 'bool', default: false, description: 'ACL', implemented: false }),
+  serverChannelMaxIdleTimeSeconds: key({ kind: 'int', default: 120, min: 0, unit: 's', description: 'idle client connections are closed after this long' }),
+  frameMaxLength: key({ kind: 'int', default: 16 * 1024 * 1024, min: 1024, unit: 'bytes', description: 'largest frame accepted' }),
+  transactionTimeOut: key({ kind: 'int', default: 6000, description: 'first transaction check after this long', implemented: false }),
+  transactionCheckMax: key({ kind: 'int', default: 15, description: 'transaction checks before giving up', implemented: false }),
+  transactionCheckInterval: key({ kind: 'int', default: 60_000, description: 'transaction check period', implemented: false }),
+  haListenPort: key({ kind: 'int', default: 10912, description: 'HA port (listenPort+1 by default)', implemented: false }),
+};
+
+export const brokerConfigRegistry = new ConfigRegistry({ ...storeConfigRegistry.spec, ...brokerOnlyKeys });
+
+export type BrokerConfig = ConfigOf<typeof brokerConfigRegistry.spec>;
+
+/** A full broker config from defaults and overrides (tests, embedding). */
+export function brokerConfig(overrides: Partial<Record<keyof BrokerConfig, string | number | boolean>> = {}): BrokerConfig {
+  const source = new Map(Object.entries(overrides).map(([k, v]) => [k, String(v)]));
+  return brokerConfigRegistry.resolve([source]).config;
+}

@@ -1,0 +1,156 @@
+// Owns: storing what producers send: SEND_MESSAGE, SEND_MESSAGE_V2 and SEND_BATCH_MESSAGE.
+// Counterpart: org.apache.rocketmq.broker.processor.SendMessageProcessor (+ AbstractSendMessageProcessor.msgCheck), 4.9.8.
+
+import { decodeBatchBody, joinBatchProperties } from '../../common/message/batch.js';
+import { decodeProperties, encodePropertiesInJavaOrder, MessageConst } from '../../common/message/properties.js';
+import { isWriteable, isReadable } from '../../common/topic-config.js';
+import { ResponseCode } from '../../remoting/codes/response-code.js';
+import { RequestCode } from '../../remoting/codes/request-code.js';
+import type { RemotingConnection } from '../../remoting/connection.js';
+import { RemotingCommand } from '../../remoting/remoting-command.js';
+import { handleWith, type RequestHeaderOf } from '../../remoting/requests/define-request.js';
+import { SendMessage } from '../../remoting/requests/send.js';
+import type { RemotingServer } from '../../remoting/server.js';
+import { PutMessageStatus } from '../../store/commitlog/put-message-status.js';
+import type { MessageInput, PutMessageResult } from '../../store/message-store.js';
+import type { BrokerContext } from '../broker-context.js';
+import { RETRY_GROUP_TOPIC_PREFIX, isSystemTopic, validateTopicName } from '../topic/topic-config-manager.js';
+
+export const SEND_LANE = 'send';
+const FAQ = '\nSee http://rocketmq.apache.org/docs/faq/ for further details.';
+
+type SendHeader = RequestHeaderOf<typeof SendMessage>;
+
+export function registerSendHandlers(server: RemotingServer, ctx: BrokerContext): void {
+  server.registerLane(SEND_LANE, { pendingMax: ctx.config.sendThreadPoolQueueCapacity });
+  const handler = handleWith(SendMessage, (header, request, connection) => handleSend(ctx, header, request, connection));
+  server.registerHandler(RequestCode.SEND_MESSAGE, handler, SEND_LANE);
+  server.registerHandler(RequestCode.SEND_MESSAGE_V2, handler, SEND_LANE);
+  server.registerHandler(RequestCode.SEND_BATCH_MESSAGE, handler, SEND_LANE);
+}
+
+function fail(code: number, remark: string): RemotingCommand {
+  return RemotingCommand.response(code, remark);
+}
+
+async function handleSend(ctx: BrokerContext, header: SendHeader, request: RemotingCommand, connection: RemotingConnection): Promise<RemotingCommand> {
+  const checked = checkMessage(ctx, header, connection);
+  if (checked instanceof RemotingCommand) return checked;
+  const { queueId } = checked;
+  const batch = request.code === RequestCode.SEND_BATCH_MESSAGE;
+  const body = request.body ?? Buffer.alloc(0);
+  if (body.length > ctx.config.maxMessageSize) {
+    return fail(ResponseCode.MESSAGE_ILLEGAL, `the message body size over max value, MAX: ${ctx.config.maxMessageSize}`);
+  }
+  const properties = header.properties !== undefined ? decodeProperties(header.properties) : new Map<string, string>();
+  properties.set(MessageConst.PROPERTY_CLUSTER, ctx.config.brokerClusterName);
+  const propertiesString = encodePropertiesInJavaOrder(properties);
+  const common = {
+    topic: header.topic,
+    queueId,
+    sysFlag: header.sysFlag,
+    bornTimestamp: header.bornTimestamp,
+    bornHost: connection.remoteAddress,
+    reconsumeTimes: header.reconsumeTimes ?? 0,
+  };
+  let messages: MessageInput[];
+  if (batch) {
+    let entries;
+    try {
+      entries = decodeBatchBody(body);
+    } catch (err) {
+      return fail(ResponseCode.MESSAGE_ILLEGAL, `the batch body is malformed: ${(err as Error).message}`);
+    }
+    if (entries.length === 0) return fail(ResponseCode.MESSAGE_ILLEGAL, 'the batch is empty');
+    messages = entries.map((entry) => {
+      const entryProperties = new Map(entry.properties);
+      for (const [k, v] of properties) if (!entryProperties.has(k)) entryProperties.set(k, v);
+      return { ...common, flag: entry.flag, body: entry.body, properties: entryProperties, propertiesString: joinBatchProperties(entry.propertiesString, propertiesString) };
+    });
+  } else {
+    messages = [{ ...common, flag: header.flag, body, properties, propertiesString }];
+  }
+  const result = await ctx.store.putMessages(messages);
+  return answer(ctx, result, queueId, batch);
+}
+
+/** Topic and queue checks; the queue id to store to, or the error answer. */
+function checkMessage(ctx: BrokerContext, header: SendHeader, connection: RemotingConnection): { queueId: number } | RemotingCommand {
+  if (!isWriteable(ctx.config.brokerPermission)) {
+    return fail(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerIP1}] sending message is forbidden`);
+  }
+  const illegal = validateTopicName(header.topic);
+  if (illegal !== undefined) return fail(ResponseCode.SYSTEM_ERROR, illegal);
+  if (isSystemTopic(header.topic) && !header.topic.startsWith('rmq_sys_')) {
+    return fail(ResponseCode.NO_PERMISSION, `Sending message to topic[${header.topic}] is forbidden.`);
+  }
+  let topicConfig = ctx.topics.get(header.topic);
+  if (topicConfig === undefined) {
+    topicConfig = ctx.topics.createTopicInSendMessageMethod(header.topic, header.defaultTopic, header.defaultTopicQueueNums, 0);
+    if (topicConfig === undefined && header.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX)) {
+      topicConfig = ctx.topics.createTopicInSendMessageBackMethod(header.topic, 1, 6, 0);
+    }
+    if (topicConfig === undefined) {
+      return fail(ResponseCode.TOPIC_NOT_EXIST, `topic[${header.topic}] not exist, apply first please!${FAQ}`);
+    }
+    ctx.logger.info({ topic: header.topic, producer: connection.remoteAddress }, 'topic auto-created on send');
+  }
+  if (!isWriteable(topicConfig.perm) && !isReadable(topicConfig.perm)) {
+    return fail(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] sending message is forbidden`);
+  }
+  const queueIdsValid = Math.max(topicConfig.writeQueueNums, topicConfig.readQueueNums);
+  if (header.queueId >= queueIdsValid) {
+    return fail(ResponseCode.SYSTEM_ERROR, `request queueId[${header.queueId}] is illegal, ${topicConfig.topicName} Producer: ${connection.remoteAddress}`);
+  }
+  if (topicConfig.writeQueueNums <= 0) return fail(ResponseCode.NO_PERMISSION, `the topic[${header.topic}] has no writable queue`);
+  const queueId = header.queueId < 0 ? Math.floor(Math.random() * topicConfig.writeQueueNums) : header.queueId;
+  return { queueId };
+}
+
+function answer(ctx: BrokerContext, result: PutMessageResult, queueId: number, batch: boolean): RemotingCommand {
+  let code: number;
+  switch (result.status) {
+    case PutMessageStatus.PUT_OK:
+      code = ResponseCode.SUCCESS;
+      break;
+    case PutMessageStatus.FLUSH_DISK_TIMEOUT:
+      code = ResponseCode.FLUSH_DISK_TIMEOUT;
+      break;
+    case PutMessageStatus.FLUSH_SLAVE_TIMEOUT:
+      code = ResponseCode.FLUSH_SLAVE_TIMEOUT;
+      break;
+    case PutMessageStatus.SLAVE_NOT_AVAILABLE:
+      code = ResponseCode.SLAVE_NOT_AVAILABLE;
+      break;
+    case PutMessageStatus.MESSAGE_ILLEGAL:
+    case PutMessageStatus.PROPERTIES_SIZE_EXCEEDED:
+      return fail(
+        ResponseCode.MESSAGE_ILLEGAL,
+        'the message is illegal, maybe msg body or properties length not matched. msg body length limit 128k, msg properties length limit 32k.',
+      );
+    case PutMessageStatus.SERVICE_NOT_AVAILABLE:
+      return fail(
+        ResponseCode.SERVICE_NOT_AVAILABLE,
+        "service not available now. It may be caused by one of the following reasons: the broker's disk is full [" +
+          (ctx.store.diskFull ? 'disk full' : 'disk ok') +
+          '], messages are put to the slave, message store has been shut down, etc.',
+      );
+    case PutMessageStatus.CREATE_MAPEDFILE_FAILED:
+      return fail(ResponseCode.SYSTEM_ERROR, 'create mapped file failed, server is busy or broken.');
+    case PutMessageStatus.OS_PAGECACHE_BUSY:
+      return fail(ResponseCode.SYSTEM_ERROR, '[PC_SYNCHRONIZED]broker busy, start flow control for a while');
+    default:
+      return fail(ResponseCode.SYSTEM_ERROR, 'UNKNOWN_ERROR');
+  }
+  const stored = result.appendResults;
+  const first = stored[0]!;
+  const response = RemotingCommand.response(code);
+  response.extFields = SendMessage.encodeResponse({
+    msgId: batch ? stored.map((m) => ctx.store.offsetMsgId(m.commitLogOffset)).join(',') : ctx.store.offsetMsgId(first.commitLogOffset),
+    queueId,
+    queueOffset: first.queueOffset,
+  });
+  response.extFields['MSG_REGION'] = 'DefaultRegion';
+  response.extFields['TRACE_ON'] = 'true';
+  return response;
+}
