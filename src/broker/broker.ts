@@ -81,14 +81,16 @@ export class Broker {
       subscriptionGroups,
       consumerOffsets,
       consumers: undefined as unknown as ConsumerManager,
-      producers: new ProducerManager(),
+      producers: undefined as unknown as ProducerManager,
       logger: this.#logger,
       now,
       brokerAddr,
       configDir,
       registerBrokerAll: () => this.#registration.requestRegistration(),
     };
+    // The client managers read config, clock and logger from the context they belong to.
     (ctx as { consumers: ConsumerManager }).consumers = new ConsumerManager(ctx);
+    (ctx as { producers: ProducerManager }).producers = new ProducerManager(ctx);
     this.context = ctx;
     this.store.onMessageArriving((topic, queueId, logicOffset, tagsCode) => this.#hold.notifyMessageArriving(topic, queueId, logicOffset, tagsCode));
     const serverOptions = {
@@ -123,7 +125,8 @@ export class Broker {
     this.#port = await main.listen(this.config.listenPort, this.config.bindAddress);
     // The fast ("VIP") channel: Java 4.x clients send to listenPort-2 by default.
     this.#fastPort = await fast.listen(this.config.listenPort === 0 ? 0 : this.config.listenPort - 2, this.config.bindAddress);
-    for (const server of this.#servers) this.#housekeeping.push(startClientHousekeeping(ctx, server));
+    // One scan covers every client, whichever server accepted it.
+    this.#housekeeping.push(startClientHousekeeping(ctx));
     await this.#registration.start();
     this.#started = true;
     this.#logger.info(

@@ -98,3 +98,20 @@ describe('rocketmq-ts command line', () => {
     assert.equal(status.code, 0, 'dev did not exit cleanly on SIGTERM');
   });
 });
+
+describe('the README quick start', () => {
+  test('examples/quickstart.mjs sends and receives through a dev process', async (t) => {
+    const dir = makeTempDir('rmqts-quickstart-');
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const brokerPort = await freeBrokerPort();
+    const dev = await spawnServer({ args: ['dev', '--dir', dir, '--namesrvPort', '0', '--brokerPort', String(brokerPort)], readyMsg: 'rocketmq-ts dev ready' });
+    t.after(() => dev.kill());
+    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'examples', 'quickstart.mjs')], {
+      cwd: repoRoot,
+      timeout: 30_000,
+      env: { ...process.env, NAMESRV_ADDR: dev.ready['namesrvAddr'] as string, BROKER_ADDR: `127.0.0.1:${brokerPort}` },
+    });
+    assert.match(stdout, /^sent SEND_OK [0-9A-F]{32}$/m);
+    assert.match(stdout, /^received order-1 TagA hello at /m);
+  });
+});
