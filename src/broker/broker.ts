@@ -18,6 +18,7 @@ import { registerOffsetHandlers } from './handlers/offsets.js';
 import { registerPullHandlers } from './handlers/pull.js';
 import { registerQueryHandlers } from './handlers/query.js';
 import { registerTopicAdminHandlers } from './handlers/admin-topics.js';
+import { registerAdminHandlers } from './handlers/admin.js';
 import { registerSendHandlers } from './handlers/send.js';
 import { PullHoldService } from './long-polling/pull-hold-service.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
@@ -100,6 +101,7 @@ export class Broker {
       onConnectionClose: (connection: RemotingConnection) => onConnectionClose(ctx, connection),
     };
     this.#servers = [new RemotingServer(serverOptions), new RemotingServer(serverOptions)];
+    const bootTimestamp = now();
     for (const server of this.#servers) {
       registerSendHandlers(server, ctx);
       registerPullHandlers(server, ctx, this.#hold);
@@ -107,6 +109,7 @@ export class Broker {
       registerClientHandlers(server, ctx);
       registerQueryHandlers(server, ctx);
       registerTopicAdminHandlers(server, ctx);
+      registerAdminHandlers(server, ctx, { bootTimestamp });
       for (const family of families) family(server, ctx);
     }
   }
