@@ -18,7 +18,7 @@ import { registerOffsetHandlers } from './handlers/offsets.js';
 import { registerPullHandlers } from './handlers/pull.js';
 import { registerQueryHandlers } from './handlers/query.js';
 import { registerTopicAdminHandlers } from './handlers/admin-topics.js';
-import { registerAdminHandlers } from './handlers/admin.js';
+import { type LiveConfig, liveConfigFor, registerAdminHandlers } from './handlers/admin.js';
 import { registerSendHandlers } from './handlers/send.js';
 import { PullHoldService } from './long-polling/pull-hold-service.js';
 import { NamesrvRegistration } from './namesrv-registration.js';
@@ -57,8 +57,10 @@ export class Broker {
     const configDir = path.join(config.storePathRootDir, 'config');
     const brokerAddr = `${config.brokerIP1}:${config.listenPort}`;
     this.store = new MessageStore({ config, storeHost: brokerAddr, now, logger: options.logger });
-    const topics = new TopicConfigManager({ configDir, config, now, logger: this.#logger });
-    const subscriptionGroups = new SubscriptionGroupManager({ configDir, autoCreate: () => config.autoCreateSubscriptionGroup, now });
+    // Keys UPDATE_BROKER_CONFIG may change at run time are read through the live config.
+    const live = (): LiveConfig => liveConfigFor(ctx);
+    const topics = new TopicConfigManager({ configDir, config, now, logger: this.#logger, autoCreateTopicEnable: () => live().get('autoCreateTopicEnable') });
+    const subscriptionGroups = new SubscriptionGroupManager({ configDir, autoCreate: () => live().get('autoCreateSubscriptionGroup'), now });
     const consumerOffsets = new ConsumerOffsetManager({ configDir, now });
     this.#namesrvClient = new RemotingClient({ logger: options.logger.child({ component: 'broker.namesrv-client' }) });
     this.#registration = new NamesrvRegistration({

@@ -65,8 +65,11 @@ export class TopicConfigManager {
   /** Called when topics change, so the NameServers learn at once. */
   onChange: () => void = () => undefined;
 
-  constructor(options: { configDir: string; config: BrokerConfig; now: () => number; logger: Logger }) {
+  readonly #autoCreateTopicEnable: () => boolean;
+
+  constructor(options: { configDir: string; config: BrokerConfig; now: () => number; logger: Logger; autoCreateTopicEnable?: () => boolean }) {
     this.#config = options.config;
+    this.#autoCreateTopicEnable = options.autoCreateTopicEnable ?? (() => options.config.autoCreateTopicEnable);
     this.#now = options.now;
     this.#logger = options.logger;
     this.#file = new JsonConfigFile(path.join(options.configDir, 'topics.json'));
@@ -148,7 +151,7 @@ export class TopicConfigManager {
     const existing = this.#table.get(topic);
     if (existing !== undefined) return existing;
     const template = this.#table.get(defaultTopic);
-    if (template === undefined || (defaultTopic === AUTO_CREATE_TOPIC_KEY_TOPIC && !this.#config.autoCreateTopicEnable)) {
+    if (template === undefined || (defaultTopic === AUTO_CREATE_TOPIC_KEY_TOPIC && !this.#autoCreateTopicEnable())) {
       this.#logger.warn({ topic, defaultTopic }, 'no template to auto-create the topic from');
       return undefined;
     }
