@@ -16,9 +16,9 @@ function localIp(): string {
 
 export const brokerOnlyKeys = {
   brokerClusterName: key({ kind: 'string', default: 'DefaultCluster', description: 'cluster this broker belongs to' }),
-  brokerName: key({ kind: 'string', default: os.hostname(), description: 'broker name (master and slaves share it)' }),
+  brokerName: key({ kind: 'string', default: os.hostname(), defaultLabel: '(host name)', description: 'broker name (master and slaves share it)' }),
   brokerId: key({ kind: 'long', default: 0, min: 0, description: '0 for the master, >0 for slaves' }),
-  brokerIP1: key({ kind: 'string', default: localIp(), description: 'address advertised to clients and written as store host' }),
+  brokerIP1: key({ kind: 'string', default: localIp(), defaultLabel: '(first non-internal IPv4 address)', description: 'address advertised to clients and written as store host' }),
   brokerIP2: key({ kind: 'string', default: '', description: 'HA address advertised to slaves (default brokerIP1)' }),
   listenPort: key({ kind: 'int', default: 10911, min: 0, max: 65535, description: 'remoting port; listenPort-2 is the fast channel, listenPort+1 HA (0 picks free ports)' }),
   bindAddress: key({ kind: 'string', default: '0.0.0.0', description: 'address the remoting servers bind' }),

@@ -19,7 +19,7 @@ export function renderConfigTable<S extends ConfigSpec>(title: string, registry:
   ];
   for (const [name, k] of Object.entries(registry.spec)) {
     const aliases = k.aliases?.length ? ` (also ${k.aliases.join(', ')})` : '';
-    const shownDefault = k.secret ? '***' : JSON.stringify(k.default).split(homeDir).join('~');
+    const shownDefault = k.secret ? '***' : (k.defaultLabel ?? JSON.stringify(k.default).split(homeDir).join('~'));
     lines.push(
       `| \`${name}\`${aliases} | ${k.kind} | ${cell(shownDefault)} | ${k.unit ?? ''} | ${k.live ? 'yes' : ''} | ${k.implemented === false ? 'no' : 'yes'} | ${cell(k.description)} |`,
     );

@@ -31,6 +31,8 @@ export interface ConfigKey<K extends ConfigKind = ConfigKind> {
   implemented?: boolean;
   /** Never printed (passwords, secrets). */
   secret?: boolean;
+  /** How the docs show a default computed from the machine (host name, address). */
+  defaultLabel?: string;
 }
 
 export type ConfigSpec = Record<string, ConfigKey>;

@@ -6,12 +6,15 @@ import { test } from 'node:test';
 import { renderConfigTable } from '../../../src/common/config/config-doc.js';
 import { namesrvConfigRegistry } from '../../../src/namesrv/namesrv-config.js';
 import { storeConfigRegistry } from '../../../src/store/store-config.js';
+import { brokerOnlyKeys } from '../../../src/broker/config/broker-config.js';
+import { ConfigRegistry } from '../../../src/common/config/config-registry.js';
 import { repoRoot } from '../../harness/fixtures.js';
 
 // `npm run docs` sets UPDATE_DOCS=1 to rewrite the files instead of comparing them.
 const docs = [
   { file: 'docs/namesrv-config.md', text: () => renderConfigTable('NameServer configuration (namesrv.conf)', namesrvConfigRegistry, os.homedir()) },
   { file: 'docs/store-config.md', text: () => renderConfigTable('Store configuration (broker.conf store keys)', storeConfigRegistry, os.homedir()) },
+  { file: 'docs/broker-config.md', text: () => renderConfigTable('Broker configuration (broker.conf; store keys are in store-config.md)', new ConfigRegistry(brokerOnlyKeys), os.homedir()) },
 ];
 
 for (const doc of docs) {
