@@ -29,11 +29,12 @@ export interface ReceivedMessage {
   queueOffset: number;
 }
 
-export function producer(nameSrv: string, group: string): any {
+/** `nameSrv`: one address, or several (ali-ons takes an array and tries them in turn). */
+export function producer(nameSrv: string | string[], group: string): any {
   return new ons.Producer({ httpclient, nameSrv, producerGroup: group, instanceName: instanceName('p') });
 }
 
-export function consumer(nameSrv: string, group: string, options: Record<string, unknown> = {}): any {
+export function consumer(nameSrv: string | string[], group: string, options: Record<string, unknown> = {}): any {
   return new ons.Consumer({
     httpclient,
     nameSrv,

@@ -14,6 +14,7 @@ import { PullMessage, PullSysFlag } from '../../remoting/requests/pull.js';
 import type { RemotingServer } from '../../remoting/server.js';
 import { GetMessageStatus } from '../../store/get-message-result.js';
 import type { BrokerContext } from '../broker-context.js';
+import { liveConfigFor } from './admin.js';
 import type { PullHoldService } from '../long-polling/pull-hold-service.js';
 
 export const PULL_LANE = 'pull';
@@ -60,7 +61,7 @@ export function registerPullHandlers(server: RemotingServer, ctx: BrokerContext,
  */
 export function processPull(ctx: BrokerContext, hold: PullHoldService, header: PullHeader, request: RemotingCommand, connection: RemotingConnection, brokerAllowSuspend: boolean): RemotingCommand | null {
   const fail = (code: number, remark: string): RemotingCommand => withOffsets(RemotingCommand.response(code, remark), header.queueOffset, 0, 0);
-  if (!isReadable(ctx.config.brokerPermission)) return fail(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerIP1}] pulling message is forbidden`);
+  if (!isReadable(liveConfigFor(ctx).get('brokerPermission'))) return fail(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerIP1}] pulling message is forbidden`);
   const group = ctx.subscriptionGroups.findOrCreate(header.consumerGroup);
   if (group === undefined) return fail(ResponseCode.SUBSCRIPTION_GROUP_NOT_EXIST, `subscription group [${header.consumerGroup}] does not exist,${FAQ}`);
   if (!group.consumeEnable) return fail(ResponseCode.NO_PERMISSION, `subscription group no permission, ${header.consumerGroup}`);

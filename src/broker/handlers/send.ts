@@ -14,6 +14,7 @@ import type { RemotingServer } from '../../remoting/server.js';
 import { PutMessageStatus } from '../../store/commitlog/put-message-status.js';
 import type { MessageInput, PutMessageResult } from '../../store/message-store.js';
 import type { BrokerContext } from '../broker-context.js';
+import { liveConfigFor } from './admin.js';
 import { RETRY_GROUP_TOPIC_PREFIX, isSystemTopic, validateTopicName } from '../topic/topic-config-manager.js';
 
 export const SEND_LANE = 'send';
@@ -76,7 +77,7 @@ async function handleSend(ctx: BrokerContext, header: SendHeader, request: Remot
 
 /** Topic and queue checks; the queue id to store to, or the error answer. */
 function checkMessage(ctx: BrokerContext, header: SendHeader, connection: RemotingConnection): { queueId: number } | RemotingCommand {
-  if (!isWriteable(ctx.config.brokerPermission)) {
+  if (!isWriteable(liveConfigFor(ctx).get('brokerPermission'))) {
     return fail(ResponseCode.NO_PERMISSION, `the broker[${ctx.config.brokerIP1}] sending message is forbidden`);
   }
   const illegal = validateTopicName(header.topic);
