@@ -64,6 +64,7 @@ export type MessageArrivingListener = (topic: string, queueId: number, logicOffs
 const RECOVERY_WINDOW_EXTRA = 1024 * 1024;
 const MAX_FILTER_ENTRIES = 16_000;
 const CQ_READ_BATCH = 512;
+const READ_WINDOW_BYTES = 1024 * 1024;
 
 export class MessageStore {
   readonly config: StoreConfig;
@@ -399,26 +400,32 @@ export class MessageStore {
     else result.status = removed ? GetMessageStatus.MESSAGE_WAS_REMOVING : GetMessageStatus.NO_MATCHED_MESSAGE;
   }
 
-  /** Reads records, one pread per run of adjacent ones. */
+  /**
+   * Reads records with one pread per window: records of one queue interleave with other queues'
+   * in the CommitLog, so reading the span from the first to the last (up to READ_WINDOW_BYTES, in
+   * one segment) and slicing beats a pread per record.
+   */
   #readRecords(wanted: ReadonlyArray<{ offset: number; size: number; queueOffset: number }>, result: GetMessageResult): void {
     let i = 0;
     while (i < wanted.length) {
-      let j = i;
-      let end = wanted[i]!.offset + wanted[i]!.size;
-      while (j + 1 < wanted.length && wanted[j + 1]!.offset === end && this.#sameSegment(wanted[i]!.offset, end + wanted[j + 1]!.size - 1)) {
-        j++;
-        end += wanted[j]!.size;
-      }
       const start = wanted[i]!.offset;
+      let j = i;
+      let end = start + wanted[i]!.size;
+      while (j + 1 < wanted.length) {
+        const next = wanted[j + 1]!;
+        const nextEnd = next.offset + next.size;
+        if (next.offset < end || nextEnd - start > READ_WINDOW_BYTES || !this.#sameSegment(start, nextEnd - 1)) break;
+        j++;
+        end = nextEnd;
+      }
       const buf = this.commitLog.readRecord(start, end - start);
       if (buf === undefined) break;
-      let pos = 0;
       for (let k = i; k <= j; k++) {
         const w = wanted[k]!;
+        const pos = w.offset - start;
         result.messages.push(buf.subarray(pos, pos + w.size));
         result.queueOffsets.push(w.queueOffset);
         result.bufferTotalSize += w.size;
-        pos += w.size;
       }
       i = j + 1;
     }
