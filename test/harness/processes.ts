@@ -225,7 +225,11 @@ export async function startNamesrv(t: CleanupScope, options: StartNamesrvOptions
     await server.kill();
     throw new ServerStartError(`ready line has no port: ${JSON.stringify(server.ready)}`);
   }
-  const s = server;
+  return withDetails(server, { addr: `127.0.0.1:${port}`, port, dir, kvConfigPath });
+}
+
+/** A server handle with the details a launcher adds (address, port, directories). */
+function withDetails<T extends object>(s: ServerProcess, details: T): ServerProcess & T {
   return {
     pid: s.pid,
     ready: s.ready,
@@ -236,10 +240,7 @@ export async function startNamesrv(t: CleanupScope, options: StartNamesrvOptions
     output: s.output,
     stop: s.stop,
     kill: s.kill,
-    addr: `127.0.0.1:${port}`,
-    port,
-    dir,
-    kvConfigPath,
+    ...details,
   };
 }
 
@@ -304,19 +305,5 @@ export async function startBroker(t: CleanupScope, options: StartBrokerOptions):
     ],
     readyMsg: 'broker started',
   });
-  const s = server;
-  return {
-    pid: s.pid,
-    ready: s.ready,
-    exited: s.exited,
-    get hasExited() {
-      return s.hasExited;
-    },
-    output: s.output,
-    stop: s.stop,
-    kill: s.kill,
-    addr: `127.0.0.1:${port}`,
-    port,
-    dir,
-  };
+  return withDetails(server, { addr: `127.0.0.1:${port}`, port, dir });
 }
