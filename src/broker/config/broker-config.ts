@@ -20,7 +20,7 @@ export const brokerOnlyKeys = {
   brokerId: key({ kind: 'long', default: 0, min: 0, description: '0 for the master, >0 for slaves' }),
   brokerIP1: key({ kind: 'string', default: localIp(), defaultLabel: '(first non-internal IPv4 address)', description: 'address advertised to clients and written as store host' }),
   brokerIP2: key({ kind: 'string', default: '', description: 'HA address advertised to slaves (default brokerIP1)' }),
-  listenPort: key({ kind: 'int', default: 10911, min: 0, max: 65535, description: 'remoting port; listenPort-2 is the fast channel, listenPort+1 HA (0 picks free ports)' }),
+  listenPort: key({ kind: 'int', default: 10911, min: 3, max: 65535, description: 'remoting port, advertised to clients (so never 0); listenPort-2 is the fast channel, listenPort+1 HA' }),
   bindAddress: key({ kind: 'string', default: '0.0.0.0', description: 'address the remoting servers bind' }),
   namesrvAddr: key({ kind: 'string', default: '', description: 'NameServers, "host:port;host:port"' }),
   autoCreateTopicEnable: key({ kind: 'bool', default: true, description: 'create topics on first send from the TBW102 template', live: true }),
