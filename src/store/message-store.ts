@@ -218,19 +218,26 @@ export class MessageStore {
 
   /** Stores messages of one queue as consecutive records (a batch). */
   putMessages(msgs: readonly MessageInput[]): Promise<PutMessageResult> {
+    return new Promise((resolve) => this.putMessagesThen(msgs, resolve));
+  }
+
+  /** As putMessages, with a callback instead of a promise (the broker's send path). */
+  putMessagesThen(msgs: readonly MessageInput[], callback: (result: PutMessageResult) => void): void {
     const refused = this.#checkWritable();
-    if (refused !== null) return Promise.resolve({ status: refused, appendResults: [] });
+    if (refused !== null) {
+      callback({ status: refused, appendResults: [] });
+      return;
+    }
     const inputs: AppendMessage[] = [];
     for (const msg of msgs) {
       const input = this.#toAppendInput(msg);
-      if (typeof input === 'string') return Promise.resolve({ status: input, appendResults: [] });
+      if (typeof input === 'string') {
+        callback({ status: input, appendResults: [] });
+        return;
+      }
       inputs.push(input);
     }
-    return new Promise((resolve) => {
-      this.commitLog.append(inputs, (status, results) => {
-        resolve({ status, appendResults: results });
-      });
-    });
+    this.commitLog.append(inputs, (status, appendResults) => callback({ status, appendResults }));
   }
 
   /** The offsetMsgId of the record at `commitLogOffset` in this store (store host + offset, hex). */

@@ -34,7 +34,7 @@ function fail(code: number, remark: string): RemotingCommand {
   return RemotingCommand.response(code, remark);
 }
 
-async function handleSend(ctx: BrokerContext, header: SendHeader, request: RemotingCommand, connection: RemotingConnection): Promise<RemotingCommand> {
+function handleSend(ctx: BrokerContext, header: SendHeader, request: RemotingCommand, connection: RemotingConnection): RemotingCommand | Promise<RemotingCommand> {
   const checked = checkMessage(ctx, header, connection);
   if (checked instanceof RemotingCommand) return checked;
   const { queueId } = checked;
@@ -86,8 +86,8 @@ async function handleSend(ctx: BrokerContext, header: SendHeader, request: Remot
       },
     ];
   }
-  const result = await ctx.store.putMessages(messages);
-  return answer(ctx, result, queueId, batch);
+  // One promise per send, resolved from the store's callback (no async frames in between).
+  return new Promise((resolve) => ctx.store.putMessagesThen(messages, (result) => resolve(answer(ctx, result, queueId, batch))));
 }
 
 /**

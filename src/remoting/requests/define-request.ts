@@ -102,6 +102,21 @@ function compile(shape: Shape): CompiledField[] {
 const INT_MIN = -0x80000000;
 const INT_MAX = 0x7fffffff;
 
+/** Optional spaces, an optional minus, digits, optional spaces (a loop: this runs per header field). */
+function isIntegerText(raw: string): boolean {
+  let i = 0;
+  let end = raw.length;
+  while (i < end && raw.charCodeAt(i) === 32) i++;
+  while (end > i && raw.charCodeAt(end - 1) === 32) end--;
+  if (i < end && raw.charCodeAt(i) === 45) i++;
+  if (i === end) return false;
+  for (; i < end; i++) {
+    const c = raw.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function parseValue(kind: Kind, raw: string): string | number | boolean | undefined {
   switch (kind) {
     case 'string':
@@ -110,7 +125,7 @@ function parseValue(kind: Kind, raw: string): string | number | boolean | undefi
       return raw.toLowerCase() === 'true';
     case 'int':
     case 'long': {
-      if (!/^\s*-?\d+\s*$/.test(raw)) return undefined;
+      if (!isIntegerText(raw)) return undefined;
       const n = Number(raw);
       if (kind === 'int' ? n < INT_MIN || n > INT_MAX : !Number.isSafeInteger(n)) return undefined;
       return n;
