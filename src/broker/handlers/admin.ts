@@ -6,9 +6,7 @@
 
 import fs from 'node:fs';
 import { FastJsonShapeError, FastJsonSyntaxError, parseFastJson, toFastJson } from '../../common/fastjson.js';
-import { parseConfigValue } from '../../common/config/config-registry.js';
 import { storeTimestampPos } from '../../common/message/message-record.js';
-import { type DataVersion, nextDataVersion } from '../../common/topic-config.js';
 import { ResponseCode } from '../../remoting/codes/response-code.js';
 import { RequestCode } from '../../remoting/codes/request-code.js';
 import type { RemotingConnection } from '../../remoting/connection.js';
@@ -40,7 +38,7 @@ import { handleWith } from '../../remoting/requests/define-request.js';
 import type { RemotingServer } from '../../remoting/server.js';
 import { commitLogDir } from '../../store/store-config.js';
 import type { BrokerContext } from '../broker-context.js';
-import { type BrokerConfig, brokerConfigRegistry } from '../config/broker-config.js';
+import { liveConfigFor } from '../config/live-config.js';
 import { readSubscriptionGroupConfig } from '../subscription/subscription-group-manager.js';
 
 /** What GET_BROKER_RUNTIME_INFO says this broker is (MQVersion.Version.V4_9_8). */
@@ -52,101 +50,7 @@ const RESET_OFFSET_MIN_CLIENT_VERSION = 43;
 // ---------------------------------------------------------------------------------------------
 // LiveConfig
 
-type LiveKey = keyof BrokerConfig;
-
-/**
- * The effective broker config: the frozen startup config with the values UPDATE_BROKER_CONFIG set
- * on keys the registry marks `live`. Code that must see live changes reads `get(key)` from the
- * instance `liveConfigFor(ctx)` returns, instead of `ctx.config`.
- */
-export class LiveConfig {
-  readonly #base: BrokerConfig;
-  readonly #overlay = new Map<string, string | number | boolean>();
-  #dataVersion: DataVersion;
-
-  constructor(base: BrokerConfig, nowMs: number) {
-    this.#base = base;
-    // Java's Configuration starts with a fresh DataVersion: counter 0, stamped at boot.
-    this.#dataVersion = { counter: 0, stateVersion: 0, timestamp: nowMs };
-  }
-
-  get<K extends LiveKey>(key: K): BrokerConfig[K] {
-    return (this.#overlay.has(key as string) ? this.#overlay.get(key as string) : this.#base[key]) as BrokerConfig[K];
-  }
-
-  get dataVersion(): DataVersion {
-    return this.#dataVersion;
-  }
-
-  /** fastjson text of the DataVersion: GET_BROKER_CONFIG's `version` header. */
-  dataVersionJson(): string {
-    const v = this.#dataVersion;
-    return toFastJson({ counter: v.counter, stateVersion: v.stateVersion ?? 0, timestamp: v.timestamp });
-  }
-
-  /** Every key of the registry with its effective value, secrets left out, in registry order. */
-  entries(): Array<[string, string]> {
-    const out: Array<[string, string]> = [];
-    for (const [name, spec] of Object.entries(brokerConfigRegistry.spec)) {
-      if (spec.secret === true) continue;
-      out.push([name, String(this.get(name as LiveKey))]);
-    }
-    return out;
-  }
-
-  /**
-   * Applies `properties` all or nothing: every key must be known and live and every value valid;
-   * otherwise nothing changes and the error names the offending keys. Returns the keys whose value
-   * changed.
-   */
-  update(properties: ReadonlyMap<string, string>, nowMs: number): { ok: true; changed: string[] } | { ok: false; error: string } {
-    const parsed = new Map<string, string | number | boolean>();
-    const unknown: string[] = [];
-    const notLive: string[] = [];
-    const invalid: string[] = [];
-    for (const [rawName, raw] of properties) {
-      const name = brokerConfigRegistry.canonical(rawName);
-      if (name === undefined) {
-        unknown.push(rawName);
-        continue;
-      }
-      const spec = brokerConfigRegistry.spec[name as LiveKey];
-      if (spec.live !== true) {
-        notLive.push(rawName);
-        continue;
-      }
-      try {
-        parsed.set(name, parseConfigValue(name, spec, raw));
-      } catch (err) {
-        invalid.push(err instanceof Error ? err.message : String(err));
-      }
-    }
-    const problems: string[] = [];
-    if (unknown.length > 0) problems.push(`unknown keys: ${unknown.join(', ')}`);
-    if (notLive.length > 0) problems.push(`keys that cannot change at run time (restart with them in broker.conf): ${notLive.join(', ')}`);
-    if (invalid.length > 0) problems.push(...invalid);
-    if (problems.length > 0) return { ok: false, error: `update broker config failed: ${problems.join('; ')}` };
-    const changed: string[] = [];
-    for (const [name, value] of parsed) {
-      if (this.get(name as LiveKey) !== value) changed.push(name);
-      this.#overlay.set(name, value);
-    }
-    this.#dataVersion = nextDataVersion(this.#dataVersion, nowMs, 0);
-    return { ok: true, changed };
-  }
-}
-
-const liveConfigs = new WeakMap<BrokerContext, LiveConfig>();
-
-/** The LiveConfig of a broker, created on first use. */
-export function liveConfigFor(ctx: BrokerContext): LiveConfig {
-  let live = liveConfigs.get(ctx);
-  if (live === undefined) {
-    live = new LiveConfig(ctx.config, ctx.now());
-    liveConfigs.set(ctx, live);
-  }
-  return live;
-}
+export { LiveConfig, liveConfigFor } from '../config/live-config.js';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

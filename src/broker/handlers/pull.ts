@@ -14,7 +14,7 @@ import { PullMessage, PullSysFlag } from '../../remoting/requests/pull.js';
 import type { RemotingServer } from '../../remoting/server.js';
 import { GetMessageStatus } from '../../store/get-message-result.js';
 import type { BrokerContext } from '../broker-context.js';
-import { liveConfigFor } from './admin.js';
+import { liveConfigFor } from '../config/live-config.js';
 import type { PullHoldService } from '../long-polling/pull-hold-service.js';
 
 export const PULL_LANE = 'pull';
