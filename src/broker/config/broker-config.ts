@@ -6,6 +6,7 @@
 import os from 'node:os';
 import { ConfigRegistry, type ConfigOf, key } from '../../common/config/config-registry.js';
 import { storeConfigRegistry } from '../../store/store-config.js';
+import { ROLL_WINDOW_SLOTS_MIN } from '../timer/timer-placement.js';
 
 function localIp(): string {
   for (const addresses of Object.values(os.networkInterfaces())) {
@@ -46,10 +47,29 @@ export const brokerOnlyKeys = {
   aclEnable: key({ kind: 'bool', default: false, description: 'ACL', implemented: false }),
   serverChannelMaxIdleTimeSeconds: key({ kind: 'int', default: 120, min: 0, unit: 's', description: 'idle client connections are closed after this long' }),
   frameMaxLength: key({ kind: 'int', default: 16 * 1024 * 1024, min: 1024, unit: 'bytes', description: 'largest frame accepted' }),
-  transactionTimeOut: key({ kind: 'int', default: 6000, description: 'first transaction check after this long', implemented: false }),
-  transactionCheckMax: key({ kind: 'int', default: 15, description: 'transaction checks before giving up', implemented: false }),
-  transactionCheckInterval: key({ kind: 'int', default: 60_000, description: 'transaction check period', implemented: false }),
+  transactionTimeOut: key({ kind: 'long', default: 6000, min: 0, unit: 'ms', description: 'a half message younger than this is not checked yet (CHECK_IMMUNITY_TIME_IN_SECONDS overrides it per message)', live: true }),
+  transactionCheckMax: key({ kind: 'int', default: 15, min: 1, description: 'CHECK_TRANSACTION_STATE sent per half message before it is discarded to TRANS_CHECK_MAX_TIME_TOPIC', live: true }),
+  transactionCheckInterval: key({ kind: 'long', default: 60_000, min: 1, unit: 'ms', description: 'how often unresolved half messages are checked back with their producer group', live: true }),
+  rejectTransactionMessage: key({ kind: 'bool', default: false, description: 'refuse transactional (TRAN_MSG) sends with NO_PERMISSION', live: true }),
+  endTransactionPoolQueueCapacity: key({ kind: 'int', default: 100_000, min: 1, description: 'END_TRANSACTION requests accepted and not yet done, at most (then SYSTEM_BUSY)' }),
   haListenPort: key({ kind: 'int', default: 10912, description: 'HA port (listenPort+1 by default)', implemented: false }),
+  flushDelayOffsetInterval: key({ kind: 'long', default: 10_000, min: 1, unit: 'ms', description: 'how often delay-level progress is written to config/delayOffset.json' }),
+  // RocketMQ 5's timer messages (MessageStoreConfig's timer keys; see src/broker/timer/).
+  timerWheelEnable: key({ kind: 'bool', default: true, description: 'deliver messages at the time TIMER_DELIVER_MS, TIMER_DELAY_SEC, TIMER_DELAY_MS or __STARTDELIVERTIME asks for; off: such sends are refused' }),
+  timerPrecisionMs: key({ kind: 'int', default: 1000, min: 100, max: 1000, unit: 'ms', description: 'length of a timer wheel slot: a timer message is delivered less than this after its time' }),
+  timerMaxDelaySec: key({ kind: 'int', default: 0, min: 0, unit: 's', description: 'timer messages due further ahead are refused; 0: no limit (rocketmq-ts; RocketMQ 5 defaults to 259200, 3 days)' }),
+  timerRollWindowSlot: key({ kind: 'int', default: 2 * 24 * 3600, min: ROLL_WINDOW_SLOTS_MIN, max: 7 * 24 * 3600, description: 'slots ahead a message is linked into the wheel at most; one due later is parked again when that slot comes (a roll)' }),
+  timerFlushIntervalMs: key({ kind: 'int', default: 1000, min: 10, unit: 'ms', description: 'how often the timer log, the wheel and the timer checkpoint are synced' }),
+  mappedFileSizeTimerLog: key({ kind: 'int', default: 100 * 1024 * 1024, min: 64 * 1024, unit: 'bytes', description: 'size of one timer log file (a multiple of 64)' }),
+  timerStopEnqueue: key({ kind: 'bool', default: false, live: true, description: 'pause moving parked timer messages into the wheel' }),
+  timerStopDequeue: key({ kind: 'bool', default: false, live: true, description: 'pause delivering due timer messages' }),
+  clockOffsetMs: key({
+    kind: 'long',
+    default: 0,
+    unit: 'ms',
+    live: true,
+    description: 'rocketmq-ts, for tests that compress time: added to the broker clock (store times, delay levels, retries); a live change moves the clock at once',
+  }),
 };
 
 export const brokerConfigRegistry = new ConfigRegistry({ ...storeConfigRegistry.spec, ...brokerOnlyKeys });

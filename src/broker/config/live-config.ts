@@ -19,6 +19,7 @@ type LiveKey = keyof BrokerConfig;
 export class LiveConfig {
   readonly #base: BrokerConfig;
   readonly #overlay = new Map<string, string | number | boolean>();
+  readonly #listeners: Array<(changed: readonly string[]) => void> = [];
   #dataVersion: DataVersion;
 
   constructor(base: BrokerConfig, nowMs: number) {
@@ -89,7 +90,16 @@ export class LiveConfig {
       this.#overlay.set(name, value);
     }
     this.#dataVersion = nextDataVersion(this.#dataVersion, nowMs, 0);
+    if (changed.length > 0) for (const listener of this.#listeners) listener(changed);
     return { ok: true, changed };
+  }
+
+  /**
+   * Calls `listener` with the changed keys after each update that changed a value, for keys
+   * whose new value must be pushed somewhere at once (clockOffsetMs moves the broker clock).
+   */
+  onUpdate(listener: (changed: readonly string[]) => void): void {
+    this.#listeners.push(listener);
   }
 }
 

@@ -15,6 +15,11 @@ import { PutMessageStatus } from '../../store/commitlog/put-message-status.js';
 import type { MessageInput, PutMessageResult } from '../../store/message-store.js';
 import type { BrokerContext } from '../broker-context.js';
 import { liveConfigFor } from '../config/live-config.js';
+import { redirectExhaustedRetry } from '../retry/dead-letter.js';
+import { delayLevelsFor } from '../schedule/delay-levels.js';
+import { scheduleDelayedSends } from '../schedule/delayed-message.js';
+import { divertTimerMessage } from '../timer/timer-divert.js';
+import { divertTransactionHalfMessage } from '../transaction/prepare-message.js';
 import { RETRY_GROUP_TOPIC_PREFIX, isSystemTopic, validateTopicName } from '../topic/topic-config-manager.js';
 
 export const SEND_LANE = 'send';
@@ -60,8 +65,17 @@ function handleSend(ctx: BrokerContext, header: SendHeader, request: RemotingCom
       return messageInput(header, queueId, connection, entry.flag, entry.body, entryProperties, joinBatchProperties(entry.propertiesString, propertiesString));
     });
   } else {
-    messages = [messageInput(header, queueId, connection, header.flag, body, properties, propertiesString)];
+    // A TRAN_MSG send is stored as a half message until END_TRANSACTION (batches never are, as in Java).
+    const stored = divertTransactionHalfMessage(ctx, messageInput(header, queueId, connection, header.flag, body, properties, propertiesString));
+    if (stored instanceof RemotingCommand) return stored;
+    messages = [stored];
   }
+  // A message asking for a later delivery time (TIMER_DELIVER_MS, ...) waits in rmq_sys_wheel_timer.
+  const timerRefused = divertTimerMessage(ctx, messages, batch);
+  if (timerRefused !== undefined) return timerRefused;
+  // Past its retries, a %RETRY% send goes to the group's DLQ; a DELAY message waits in SCHEDULE_TOPIC_XXXX.
+  const rerouteRefused = redirectExhaustedRetry(ctx, header, request.version, messages, batch) ?? scheduleDelayedSends(delayLevelsFor(ctx.config), messages, batch);
+  if (rerouteRefused !== undefined) return rerouteRefused;
   // One promise per send, resolved from the store's callback (no async frames in between).
   return new Promise((resolve) => ctx.store.putMessagesThen(messages, (result) => resolve(answer(ctx, result, queueId, batch))));
 }
