@@ -12,6 +12,9 @@ import { Namesrv } from './namesrv/namesrv.js';
 import { namesrvConfigRegistry } from './namesrv/namesrv-config.js';
 import { Broker } from './broker/broker.js';
 import { brokerConfigRegistry } from './broker/config/broker-config.js';
+import { AdminClient } from './client/admin/admin-client.js';
+import type { AdminCommand, AdminCommandContext, OptionValues } from './admin/command.js';
+import { ADMIN_COMMANDS } from './admin/commands.js';
 
 const VERSION = readPackageVersion();
 
@@ -172,7 +175,74 @@ export function buildProgram(): Command {
       });
     });
 
+  addAdminCommands(program);
   return program;
+}
+
+/** An error and its causes, one clause each: "updateTopic failed: connect to ... failed: ECONNREFUSED". */
+function describeError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (!parts.some((p) => p.includes(message))) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(': ');
+}
+
+/** Runs one admin command with its own AdminClient; exits non-zero with the reason when it fails. */
+async function runAdminCommand(command: AdminCommand, options: OptionValues & { namesrvAddr?: string }): Promise<void> {
+  // Java's mqadmin reads the NameServer from -n, else from NAMESRV_ADDR.
+  const namesrvAddr = options.namesrvAddr ?? process.env['NAMESRV_ADDR'];
+  if (namesrvAddr === undefined || namesrvAddr.trim() === '') {
+    process.stderr.write(`error: ${command.name}: no NameServer address; give -n host:port[;host:port] or set NAMESRV_ADDR\n`);
+    process.exit(1);
+  }
+  // `admin topicList | head`: a reader that stops early is not a failure of the command.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+  // Client logs go to stderr, off unless LOG_LEVEL asks, so stdout holds only the command's output.
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'silent' }, pino.destination(2));
+  const admin = new AdminClient({ namesrvAddr, logger });
+  const ctx: AdminCommandContext = {
+    admin,
+    println: (line = '') => void process.stdout.write(`${line}\n`),
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  };
+  let failure: unknown;
+  try {
+    await admin.start();
+    await command.run(ctx, options);
+  } catch (err) {
+    failure = err;
+  } finally {
+    await admin.shutdown();
+  }
+  if (failure !== undefined) {
+    process.stderr.write(`error: ${command.name} failed: ${describeError(failure)}\n`);
+    process.exit(1);
+  }
+  // The client has closed its connections, so the process ends by itself once stdout drains; the
+  // unref'd timer only acts if something (a library timer) would keep it alive anyway.
+  setTimeout(() => process.exit(0), 2000).unref();
+}
+
+function addAdminCommands(program: Command): void {
+  const admin = program
+    .command('admin')
+    .description("the mqadmin equivalent: topics, groups, offsets and messages of a cluster (each command takes -n namesrvAddr, or NAMESRV_ADDR)");
+  for (const command of ADMIN_COMMANDS) {
+    const sub = admin.command(command.name).description(command.description);
+    sub.option('-n, --namesrvAddr <addrs>', 'NameServer addresses, "host:port;host:port" (default: NAMESRV_ADDR)');
+    for (const option of command.options) {
+      if (option.required === true) sub.requiredOption(option.flags, option.description);
+      else sub.option(option.flags, option.description);
+    }
+    sub.action(async (options: OptionValues & { namesrvAddr?: string }) => runAdminCommand(command, options));
+  }
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

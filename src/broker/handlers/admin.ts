@@ -45,7 +45,7 @@ import { readSubscriptionGroupConfig } from '../subscription/subscription-group-
 export const BROKER_VERSION_DESC = 'V4_9_8';
 
 /** Java's MQVersion V3_0_7_SNAPSHOT: older clients cannot reset offsets on request. */
-const RESET_OFFSET_MIN_CLIENT_VERSION = 43;
+const RESET_OFFSET_MIN_CLIENT_VERSION = 28;
 
 // ---------------------------------------------------------------------------------------------
 // LiveConfig

@@ -22,8 +22,8 @@ import { type DelayLevels, parseDelayLevel, queueIdOfLevel } from './delay-level
 export const DELAY_ORIGIN_PROPERTY = '__RMQTS_DELAY_ORIGIN';
 
 /**
- * Parks delayed messages: each message with DELAY > 0 (not a prepared or rolled-back transaction
- * message) is rewritten in place to go to its level's schedule queue. A batch may not be delayed
+ * Parks delayed messages: each message with DELAY > 0 (see toScheduleTopic for the exceptions) is
+ * rewritten in place to go to its level's schedule queue. A batch may not be delayed
  * (Java's store refuses it as MESSAGE_ILLEGAL; its clients refuse before sending). Returns the
  * refusal to answer, or undefined when the messages may be stored.
  */
@@ -39,9 +39,9 @@ export function scheduleDelayedSends(levels: DelayLevels, messages: MessageInput
 
 /**
  * The message as stored while it waits: in SCHEDULE_TOPIC_XXXX queue level-1, its real topic and
- * queue in REAL_TOPIC / REAL_QID, a level above the highest clamped (in DELAY too). Messages that are not delayed, and
- * transaction half, prepared or rolled-back messages (delayed when committed), come back unchanged.
- * Java's store delays commit-type messages too, so the END_TRANSACTION commit path belongs here as well.
+ * queue in REAL_TOPIC / REAL_QID, a level above the highest clamped (in DELAY too). Messages not
+ * delayed, and transaction half, prepared or rolled-back messages, come back unchanged. Java's
+ * store delays commit-type messages too, so a commit from END_TRANSACTION belongs here as well.
  */
 export function toScheduleTopic(levels: DelayLevels, msg: MessageInput): MessageInput {
   const requested = parseDelayLevel(msg.properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL));

@@ -115,7 +115,7 @@ export class ScheduleMessageService {
       }
     });
     if (stored.commitLogOffset > this.#store.maxPhyOffset) {
-      this.#logger.warn({ commitLogOffset: stored.commitLogOffset, maxPhyOffset: this.#store.maxPhyOffset }, 'delayOffset.json is ahead of the CommitLog; deliveries past its end may repeat');
+      this.#logger.warn({ commitLogOffset: stored.commitLogOffset, maxPhyOffset: this.#store.maxPhyOffset }, 'delayOffset.json is ahead of the CommitLog (its tail was lost): deliveries the file counts past the end are lost');
     }
     if (scan.damagedAt !== undefined) this.#logger.warn({ commitLogOffset: scan.damagedAt }, 'delivery scan stopped at an unreadable record');
     this.#logger.info(
@@ -253,7 +253,15 @@ export class ScheduleMessageService {
         const tagsCode = Number(buf.readBigInt64BE(at + 12));
         const now = this.#now();
         if (correctDeliverTimestamp(now, tagsCode, delayMs) > now) return round;
-        const outcome = this.#deliverEntry(level, queueId, next, commitLogOffset, size, now, delayMs);
+        let outcome: Delivery | 'skipped' | 'not-due';
+        try {
+          outcome = this.#deliverEntry(level, queueId, next, commitLogOffset, size, now, delayMs);
+        } catch (err) {
+          // A record that cannot be turned into a message would stop its level for good; and a
+          // throw here would leave this round's submitted deliveries uncounted. Skip it.
+          this.#logger.error({ err, level, queueOffset: next, commitLogOffset }, 'delayed message could not be delivered; skipped');
+          outcome = 'skipped';
+        }
         if (outcome === 'not-due') return round;
         round.entries.push({ next: next + 1, delivery: outcome === 'skipped' ? undefined : outcome });
         next++;

@@ -58,6 +58,11 @@ export interface ConsumerMember {
   resetOffset?(topic: string, offsets: ReadonlyArray<readonly [MessageQueue, number]>): Promise<void>;
   /** GET_CONSUMER_RUNNING_INFO: a description of the consumer's state. */
   runningInfo?(): Record<string, unknown>;
+  /**
+   * GET_CONSUMER_RUNNING_INFO's body when the member encodes it itself (Java's ConsumerRunningInfo
+   * has MessageQueue-keyed maps, which plain JSON cannot write); preferred over runningInfo.
+   */
+  runningInfoBody?(): Buffer;
 }
 
 interface TimerHandle {
@@ -91,6 +96,8 @@ export class ClientInstance {
   readonly logger: Logger;
   readonly #producers = new Map<string, ProducerMember>();
   readonly #consumers = new Map<string, ConsumerMember>();
+  /** Admin clients (Java's registerAdminExt): members that need no heartbeat, only the connections. */
+  readonly #admins = new Set<string>();
   readonly #routes = new Map<string, TopicRouteData>();
   /** brokerName -> brokerId -> address. */
   readonly #brokerAddrs = new Map<string, Map<number, string>>();
@@ -155,6 +162,18 @@ export class ClientInstance {
     this.#stopIfEmpty();
   }
 
+  /** An admin client joins: it sends no heartbeats but keeps the instance (and its connections) alive. */
+  registerAdmin(group: string): void {
+    if (this.#admins.has(group)) throw new MQError(-1, `the admin group ${group} has been created before, specify another name please`);
+    this.#admins.add(group);
+    this.#start();
+  }
+
+  unregisterAdmin(group: string): void {
+    if (!this.#admins.delete(group)) return;
+    this.#stopIfEmpty();
+  }
+
   consumer(group: string): ConsumerMember | undefined {
     return this.#consumers.get(group);
   }
@@ -172,7 +191,7 @@ export class ClientInstance {
   }
 
   #stopIfEmpty(): void {
-    if (this.#producers.size > 0 || this.#consumers.size > 0 || !this.#started) return;
+    if (this.#producers.size > 0 || this.#consumers.size > 0 || this.#admins.size > 0 || !this.#started) return;
     this.#started = false;
     for (const t of this.#timers) t.stop();
     this.#timers = [];
@@ -397,9 +416,8 @@ export class ClientInstance {
       const group = request.ext('consumerGroup');
       const consumer = group === undefined ? undefined : this.#consumers.get(group);
       if (consumer === undefined) return RemotingCommand.response(ResponseCode.SYSTEM_ERROR, `The Consumer Group <${group ?? ''}> not exist in this consumer`);
-      const info = consumer.runningInfo?.() ?? {};
       const response = RemotingCommand.response(ResponseCode.SUCCESS);
-      response.body = Buffer.from(JSON.stringify(info), 'utf8');
+      response.body = consumer.runningInfoBody?.() ?? Buffer.from(JSON.stringify(consumer.runningInfo?.() ?? {}), 'utf8');
       return response;
     });
     this.remoting.registerHandler(RequestCode.CHECK_TRANSACTION_STATE, (request, connection: RemotingConnection) => {

@@ -117,6 +117,11 @@ export class LocalFileOffsetStore extends MemoryOffsets implements OffsetStore {
   }
 
   async load(): Promise<void> {
+    for (const [mq, offset] of await this.#readFile()) this.updateOffset(mq, offset, false);
+  }
+
+  /** The file's offsets (the backup's when the file is absent or torn), or none. */
+  async #readFile(): Promise<Array<[MessageQueue, number]>> {
     for (const candidate of [this.#file, `${this.#file}.bak`]) {
       let text: string;
       try {
@@ -126,19 +131,26 @@ export class LocalFileOffsetStore extends MemoryOffsets implements OffsetStore {
       }
       try {
         const parsed = parseMessageQueueKeyed(text) as { offsetTable?: Record<string, number> };
-        for (const [key, offset] of Object.entries(parsed.offsetTable ?? {})) {
+        return Object.entries(parsed.offsetTable ?? {}).map(([key, offset]) => {
           const mq = JSON.parse(key) as MessageQueue;
-          this.updateOffset({ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId }, offset, false);
-        }
-        return;
+          return [{ topic: mq.topic, brokerName: mq.brokerName, queueId: mq.queueId }, offset];
+        });
       } catch {
         continue; // torn or foreign content: the backup is the previous good copy
       }
     }
+    return [];
   }
 
   async readOffset(mq: MessageQueue, type: ReadOffsetType): Promise<number> {
-    if (type === 'READ_FROM_STORE') await this.load();
+    if (type === 'READ_FROM_STORE') {
+      // Only this queue's entry is refreshed, as Java's: the others may hold newer, unsaved offsets.
+      const key = messageQueueKey(mq);
+      const stored = (await this.#readFile()).find(([m]) => messageQueueKey(m) === key);
+      if (stored === undefined) return -1;
+      this.updateOffset(mq, stored[1], false);
+      return stored[1];
+    }
     return this.memoryOffset(mq) ?? -1;
   }
 

@@ -43,6 +43,8 @@ export interface PullOptions {
   suspendTimeoutMs?: number;
   /** The whole request's timeout; must exceed the suspend time. */
   timeoutMs: number;
+  /** Sets FLAG_LITE_PULL_MESSAGE, as Java's lite pull consumer does. */
+  litePull?: boolean;
 }
 
 const STATUS_BY_CODE = new Map<number, PullStatus>([
@@ -77,6 +79,7 @@ export class PullApi {
     // A slave does not take offset commits.
     if (options.commitOffset !== undefined && options.commitOffset > 0 && !found.slave) sysFlag |= PullSysFlag.FLAG_COMMIT_OFFSET;
     if (options.suspendTimeoutMs !== undefined) sysFlag |= PullSysFlag.FLAG_SUSPEND;
+    if (options.litePull === true) sysFlag |= PullSysFlag.FLAG_LITE_PULL_MESSAGE;
     const request = RemotingCommand.request(
       RequestCode.PULL_MESSAGE,
       PullMessage.encode({

@@ -101,6 +101,8 @@ function compile(shape: Shape): CompiledField[] {
 
 const INT_MIN = -0x80000000;
 const INT_MAX = 0x7fffffff;
+const LONG_MAX = 2n ** 63n - 1n;
+const LONG_MIN = -(2n ** 63n);
 
 /** Optional spaces, an optional minus, digits, optional spaces (a loop: this runs per header field). */
 function isIntegerText(raw: string): boolean {
@@ -127,8 +129,14 @@ function parseValue(kind: Kind, raw: string): string | number | boolean | undefi
     case 'long': {
       if (!isIntegerText(raw)) return undefined;
       const n = Number(raw);
-      if (kind === 'int' ? n < INT_MIN || n > INT_MAX : !Number.isSafeInteger(n)) return undefined;
-      return n;
+      if (kind === 'int') return n < INT_MIN || n > INT_MAX ? undefined : n;
+      if (Number.isSafeInteger(n)) return n;
+      // Compat: Java tools send Long.MAX_VALUE / MIN_VALUE as "no bound" (mqadmin queryMsgByKey's
+      // endTimestamp). Beyond 2^53 a long is read as the largest exact number of its sign, which
+      // bounds every real offset and timestamp the same way.
+      const big = BigInt(raw.trim());
+      if (big > LONG_MAX || big < LONG_MIN) return undefined;
+      return big > 0n ? Number.MAX_SAFE_INTEGER : Number.MIN_SAFE_INTEGER;
     }
   }
 }

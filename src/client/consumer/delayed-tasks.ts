@@ -1,0 +1,42 @@
+// Owns: the delayed work of one consumer (pulls put off by flow control or errors, consumption
+// retried later, lock retries), so shutdown can cancel all of it at once.
+// Counterpart: the scheduledExecutorService of PullMessageService and the consume services (4.9.8).
+//
+// The timers keep the process alive while the consumer runs, as Java's non-daemon threads keep a
+// JVM alive; shutdown() clears them.
+
+export class DelayedTasks {
+  readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #onError: (err: unknown) => void;
+  #closed = false;
+
+  constructor(onError: (err: unknown) => void) {
+    this.#onError = onError;
+  }
+
+  /** Runs `task` after `delayMs` (0: on the next turn of the event loop) unless cancelled first. */
+  later(delayMs: number, task: () => unknown): void {
+    if (this.#closed) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      if (this.#closed) return;
+      try {
+        const result = task();
+        if (result instanceof Promise) result.catch(this.#onError);
+      } catch (err) {
+        this.#onError(err);
+      }
+    }, delayMs);
+    this.#timers.add(timer);
+  }
+
+  get pending(): number {
+    return this.#timers.size;
+  }
+
+  cancelAll(): void {
+    this.#closed = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+}
