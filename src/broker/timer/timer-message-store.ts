@@ -406,8 +406,8 @@ export class TimerMessageStore {
       this.#warn('chain', { slotTimeMs: timeMs, timerLogPos: broken, timerLogMin: this.#log.minPos }, 'timer slot chain broken; its older entries are skipped');
     }
     const cancelled = this.#cancelKeys(chain);
+    // A slot is finished even when a shutdown is waiting: the batch then ends with a snapshot.
     for (let i = 0; i < chain.length; i += DELIVERY_CHUNK_MAX) {
-      if (this.#stopped) return false;
       if (!(await this.#deliverChunk(chain.slice(i, i + DELIVERY_CHUNK_MAX), cancelled))) return false;
     }
     this.#slotDelivered.clear();
