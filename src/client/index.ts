@@ -9,6 +9,16 @@ export { SendStatus, type SendResult } from './producer/send-result.js';
 export { type MessageQueueSelector, selectMessageQueueByHash, selectMessageQueueByRandom } from './producer/selectors.js';
 export { BATCH_BYTES_MAX_DEFAULT, splitBatch } from './producer/message-batch.js';
 export {
+  LocalTransactionState,
+  TRANSACTION_PRODUCER_DEFAULTS,
+  type TransactionCheckMessage,
+  type TransactionListener,
+  type TransactionMessage,
+  TransactionProducer,
+  type TransactionProducerOptions,
+  type TransactionSendResult,
+} from './producer/transaction-producer.js';
+export {
   allocateAveragely,
   allocateAveragelyByCircle,
   allocateByConfig,

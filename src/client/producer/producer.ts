@@ -299,6 +299,15 @@ export class Producer implements ProducerMember {
     return state.info.messageQueues.map((mq) => ({ ...mq }));
   }
 
+  /**
+   * The shared client instance of a started producer, for client roles built on the Producer
+   * (transactions send END_TRANSACTION through it). Throws as a send does when not running.
+   * @internal
+   */
+  clientInstance(): ClientInstance {
+    return this.#running();
+  }
+
   // -------------------------------------------------------------------------------------------
   // ProducerMember
 
