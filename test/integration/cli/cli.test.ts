@@ -114,4 +114,20 @@ describe('the README quick start', () => {
     assert.match(stdout, /^sent SEND_OK [0-9A-F]{32}$/m);
     assert.match(stdout, /^received order-1 TagA hello at /m);
   });
+
+  test('examples/client-quickstart.mjs sends and receives with the rocketmq-ts client', async (t) => {
+    const dir = makeTempDir('rmqts-client-quickstart-');
+    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const brokerPort = await freeBrokerPort();
+    const dev = await spawnServer({ args: ['dev', '--dir', dir, '--namesrvPort', '0', '--brokerPort', String(brokerPort)], readyMsg: 'rocketmq-ts dev ready' });
+    t.after(() => dev.kill());
+    const { stdout } = await run(process.execPath, [path.join(repoRoot, 'examples', 'client-quickstart.mjs')], {
+      cwd: repoRoot,
+      timeout: 30_000,
+      env: { ...process.env, NAMESRV_ADDR: dev.ready['namesrvAddr'] as string },
+    });
+    assert.equal(stdout.match(/^sent SEND_OK [0-9A-F]{32} queue \d$/gm)?.length, 3, stdout);
+    for (let i = 1; i <= 3; i++) assert.match(stdout, new RegExp(`^received [0-9A-F]{32} order-${i} hello ${i}$`, 'm'));
+    assert.match(stdout, /^done$/m);
+  });
 });
