@@ -61,3 +61,8 @@ export type { Connection, ConsumerConnection, ProducerConnection, SubscriptionEn
 export type { ConsumeStats, OffsetWrapper, QueueEntry, TopicOffset, TopicStatsTable } from './admin/queue-offset-tables.js';
 export { type SubscriptionGroupConfig, subscriptionGroupConfigForUpdate } from './admin/subscription-group-config.js';
 export { versionDesc } from './admin/mq-version.js';
+export type { AcquireResult, DedupStatus, DedupStore } from './idempotence/dedup-store.js';
+export { MemoryDedupStore, type MemoryDedupStoreOptions } from './idempotence/memory-dedup-store.js';
+export { FileDedupStore, type FileDedupStoreOptions } from './idempotence/file-dedup-store.js';
+export { RedisDedupStore, type RedisDedupStoreOptions, type RedisLike } from './idempotence/redis-dedup-store.js';
+export { Idempotence, type IdempotenceOptions, type IdempotentOutcome } from './idempotence/idempotence.js';

@@ -136,6 +136,8 @@ export class PushConsumer implements ConsumerMember {
     const offsetStore: OffsetStore =
       config.messageModel === 'CLUSTERING' ? new RemoteOffsetStore(instance, config.consumerGroup) : new LocalFileOffsetStore(config.localOffsetStoreDir, instance.clientId, config.consumerGroup);
     await offsetStore.load();
+    // shutdown() during the load had nothing to stop yet; it wins.
+    if (this.#lifecycle !== 'STARTING') throw new MQError(-1, 'the consumer was shut down while starting');
     const state = new PushConsumerState(config, instance, offsetStore);
     for (const [topic, sub] of this.#pendingSubscriptions) state.subscriptions.set(topic, sub);
     // Java's copySubscription: a clustering group also consumes its retry topic, where sent-back messages come back.

@@ -55,17 +55,24 @@ export class RebalancePush implements QueueLocks {
     const state = this.#state;
     const wanted = new Set(mqSet.map(messageQueueKey));
     let changed = false;
+    // Dropped queues are released side by side: each waits for a commit (and, orderly, for its
+    // running batch), and one unreachable broker must not hold up the others.
+    const removals: Array<Promise<void>> = [];
     for (const [key, { mq, pq }] of [...state.processQueueTable]) {
       if (mq.topic !== topic) continue;
       const gone = !wanted.has(key);
       if (!gone && !pq.isPullExpired()) continue;
       if (!gone) state.logger.warn({ topic, queueId: mq.queueId }, 'the queue was not pulled for too long, re-creating it');
       pq.dropped = true;
-      if (await this.removeUnnecessaryMessageQueue(mq, pq)) {
-        if (state.processQueueTable.get(key)?.pq === pq) state.processQueueTable.delete(key);
-        changed = true;
-      }
+      removals.push(
+        this.removeUnnecessaryMessageQueue(mq, pq).then((removed) => {
+          if (!removed) return;
+          if (state.processQueueTable.get(key)?.pq === pq) state.processQueueTable.delete(key);
+          changed = true;
+        }),
+      );
     }
+    await Promise.all(removals);
     const lockFirst = state.orderly && state.clustering;
     for (const mq of mqSet) {
       const key = messageQueueKey(mq);

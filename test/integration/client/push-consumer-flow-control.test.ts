@@ -74,7 +74,6 @@ describe('PushConsumer flow control', () => {
       topic,
       waitFor(() => consumed >= 3000, { timeoutMs: 15_000, message: 'the slow listener makes progress' }).then(() => undefined),
     );
-    console.log(samples);
     // Flow control engaged (the caches filled up to the threshold) and held.
     assert.ok(samples.maxCount >= 900, `the caches reached the threshold (max ${samples.maxCount})`);
     assert.ok(samples.maxCount <= 1000, `never more than pullThresholdForQueue (max ${samples.maxCount})`);

@@ -1,12 +1,15 @@
 // PushConsumer against a real NameServer and broker: tag expressions, a clustering group of three
 // splitting the queues with no message consumed twice, offsets committed to the broker and a
-// restarted consumer resuming from them, running info, and shutdown draining a slow listener.
+// restarted consumer resuming from them, a broker-initiated offset reset, running info, and
+// shutdown draining a slow listener.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ConsumeConcurrentlyStatus } from '../../../src/client/consumer/message-listener.js';
 import type { ReceivedMessage } from '../../../src/client/message.js';
-import { parseMessageQueueKeyed } from '../../../src/remoting/requests/admin-broker.js';
+import { RequestCode } from '../../../src/remoting/codes/request-code.js';
+import { RemotingCommand } from '../../../src/remoting/remoting-command.js';
+import { parseMessageQueueKeyed, ResetOffset } from '../../../src/remoting/requests/admin-broker.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { PushCluster, queueIdsOf, unique } from './push-consumer-fixture.js';
 
@@ -87,7 +90,7 @@ describe('PushConsumer', () => {
       return 'CONSUME_SUCCESS';
     });
     await waitFor(() => firstSeen.length >= 100, { timeoutMs: 10_000, message: 'the first 100 consumed' });
-    // The periodic commit (every second here) reaches the broker without a shutdown.
+    // Commits reach the broker while running (every second here, and along with pulls), not only at shutdown.
     await waitFor(async () => (await cluster.committedOffsets(group, topic)).total === 100, { timeoutMs: 10_000, intervalMs: 200, message: 'GET_CONSUME_STATS shows the commits' });
     assert.deepEqual(new Set(firstSeen), new Set(first));
     await cluster.shutdownConsumer(consumer);
@@ -125,6 +128,27 @@ describe('PushConsumer', () => {
     assert.equal(finished, true, 'shutdown resolved after the listener finished');
     assert.equal((await cluster.committedOffsets(group, topic)).perQueue.get(0), 1, 'and its offset was committed');
     await consumer.shutdown(); // idempotent
+  });
+
+  test('a broker-initiated offset reset (RESET_CONSUMER_CLIENT_OFFSET) makes the consumer read again from there', async () => {
+    const topic = unique('ResetTopic');
+    const group = unique('CID_reset');
+    await cluster.createTopic(topic, 2);
+    const sent = await cluster.send(topic, 30);
+    const seen: string[] = [];
+    await cluster.consumer({ consumerGroup: group }, { [topic]: '*' }, (msgs) => {
+      seen.push(...msgs.map((m) => m.body.toString()));
+      return 'CONSUME_SUCCESS';
+    });
+    await waitFor(() => seen.length >= 30, { timeoutMs: 10_000, message: 'first pass' });
+    await waitFor(async () => (await cluster.committedOffsets(group, topic)).total === 30, { timeoutMs: 10_000, intervalMs: 100, message: 'first pass committed' });
+    // mqadmin resetOffsetByTime: the broker tells the online consumers the new offsets (timestamp 0: the queues' start).
+    const header = ResetOffset.encode({ topic, group, timestamp: 0, isForce: true });
+    const response = await cluster.admin.invokeSync(cluster.broker.addr, RemotingCommand.request(RequestCode.INVOKE_BROKER_TO_RESET_OFFSET, header), 5000);
+    assert.equal(response.code, 0, response.remark ?? '');
+    await waitFor(() => seen.length >= 60, { timeoutMs: 10_000, message: 'everything consumed again' });
+    assert.deepEqual(seen.slice(30).sort(), [...sent].sort());
+    await waitFor(async () => (await cluster.committedOffsets(group, topic)).total === 30, { timeoutMs: 10_000, intervalMs: 100, message: 'second pass committed' });
   });
 
   test('running info lists settings, subscriptions (the retry topic included) and each queue, in Java\'s body format', async () => {
