@@ -12,7 +12,7 @@ import { PullMessage, PullSysFlag } from '../../src/remoting/requests/pull.js';
 import { SendMessage } from '../../src/remoting/requests/send.js';
 
 export interface TimerSpec {
-  /** Unique; the body is its decimal form and UNIQ_KEY is derived from it. */
+  /** Unique; the body is its decimal form (padded) and UNIQ_KEY is derived from it. */
   id: number;
   queueId: number;
   deliverMs: number;
@@ -26,6 +26,12 @@ export interface SendOutcome {
   ackedIds: Set<number>;
 }
 
+/** The id in decimal, padded with spaces to `bytes` (Number() reads it back). */
+function bodyOf(id: number, bytes: number): Buffer {
+  const text = String(id);
+  return Buffer.from(text.length >= bytes ? text : text.padEnd(bytes, ' '));
+}
+
 /** The UNIQ_KEY a spec is sent with. */
 export function uniqKeyOf(id: number): string {
   return `7F0000010000TIMER${String(id).padStart(12, '0')}`;
@@ -36,7 +42,15 @@ export function uniqKeyOf(id: number): string {
  * at a time; a failed send is counted, not retried. `stopAfter` ends sending early when it returns
  * true (a test killing the broker mid-way).
  */
-export function sendTimerMessages(client: RemotingClient, addr: string, topic: string, specs: readonly TimerSpec[], inflight = 128, stopAfter?: () => boolean): Promise<SendOutcome> {
+export function sendTimerMessages(
+  client: RemotingClient,
+  addr: string,
+  topic: string,
+  specs: readonly TimerSpec[],
+  options: { inflight?: number; bodyBytes?: number; stopAfter?: () => boolean } = {},
+): Promise<SendOutcome> {
+  const inflight = options.inflight ?? 128;
+  const stopAfter = options.stopAfter;
   const outcome: SendOutcome = { acked: 0, failed: 0, firstError: undefined, ackedIds: new Set() };
   let next = 0;
   let outstanding = 0;
@@ -53,7 +67,7 @@ export function sendTimerMessages(client: RemotingClient, addr: string, topic: s
         RequestCode.SEND_MESSAGE_V2,
       );
       outstanding++;
-      client.invokeAsync(addr, RemotingCommand.request(RequestCode.SEND_MESSAGE_V2, header, Buffer.from(String(spec.id))), 10_000, (err, response) => {
+      client.invokeAsync(addr, RemotingCommand.request(RequestCode.SEND_MESSAGE_V2, header, bodyOf(spec.id, options.bodyBytes ?? 0)), 10_000, (err, response) => {
         outstanding--;
         if (err === null && response!.code === ResponseCode.SUCCESS) {
           outcome.acked++;

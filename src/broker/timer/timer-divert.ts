@@ -10,6 +10,7 @@ import { ResponseCode } from '../../remoting/codes/response-code.js';
 import { RemotingCommand } from '../../remoting/remoting-command.js';
 import type { MessageInput } from '../../store/message-store.js';
 import type { BrokerContext } from '../broker-context.js';
+import { RMQ_SYS_TRANS_HALF_TOPIC } from '../topic/topic-config-manager.js';
 import { asksForDeliveryTime, parkedMessage, PROPERTY_START_DELIVER_TIME, requestedDeliverMs, TIMER_TOPIC, timerOutMs } from './timer-message.js';
 
 /**
@@ -24,8 +25,9 @@ export function divertTimerMessage(ctx: BrokerContext, messages: MessageInput[],
   if (!asksForDeliveryTime(msg.properties)) return undefined;
   const tranType = getTransactionValue(msg.sysFlag ?? 0);
   if (tranType !== MessageSysFlag.TRANSACTION_NOT_TYPE && tranType !== MessageSysFlag.TRANSACTION_COMMIT_TYPE) return undefined;
-  // Already parked (a rolled message, or one sent straight to the system topic) or delivered.
-  if (msg.topic === TIMER_TOPIC || msg.properties.has(MessageConst.PROPERTY_TIMER_OUT_MS)) return undefined;
+  // Already parked (a rolled message, or one sent straight to the system topic) or delivered. A
+  // half message (its transaction bits reset) is timed when its commit is stored, not now.
+  if (msg.topic === TIMER_TOPIC || msg.topic === RMQ_SYS_TRANS_HALF_TOPIC || msg.properties.has(MessageConst.PROPERTY_TIMER_OUT_MS)) return undefined;
   if (Number(msg.properties.get(MessageConst.PROPERTY_DELAY_TIME_LEVEL) ?? '0') > 0) {
     // A delay level wins: Java drops the timer properties and leaves the message to the delay levels.
     messages[0] = withoutTimerRequest(msg);

@@ -12,8 +12,8 @@
 //   4       4     magic             MAGIC_DEFAULT 1 | MAGIC_ROLL 2 | MAGIC_DELETE 4 (Java's values)
 //   8       8     prevPos           timer-log position of the previous entry of this slot, -1 for none
 //   16      8     slotTimeMs        the wheel slot this entry is linked into (a multiple of timerPrecisionMs)
-//   24      8     anchorMs          the first slot the wheel could still take when this entry was written;
-//                                   every entry lies less than timerRollWindowSlot slots past its anchor
+//   24      8     anchorMs          the first slot the wheel could still take when this entry was written
+//                                   (the entry lies at most timerRollWindowSlot slots past it; for tracing)
 //   32      8     enqueueTimeMs     broker time when the entry was written (TIMER_ENQUEUE_MS on delivery)
 //   40      8     commitLogOffset   of the message's record in rmq_sys_wheel_timer
 //   48      4     recordSize        of that record
@@ -47,8 +47,10 @@ const RESERVED_POS = 52;
 const QUEUE_OFFSET_POS = 56;
 assert.equal(QUEUE_OFFSET_POS + 8, TIMER_LOG_ENTRY_BYTES);
 
-/** Entries read per pread while walking a chain or recovering. */
+/** Bytes read per pread while scanning the log (recovery, retention). */
 const READ_BLOCK_BYTES = 64 * 1024;
+/** Bytes read per pread for single entries (chain walks): one page. */
+const ENTRY_BLOCK_BYTES = 4096;
 
 export interface TimerLogEntry {
   magic: number;
@@ -99,11 +101,12 @@ export function readTimerLogEntry(buf: Buffer, pos: number): TimerLogEntry | und
   return entry;
 }
 
-export type TimerLogVisitor = (entry: TimerLogEntry, pos: number) => void;
+/** Visits one entry; false stops the walk before it. */
+export type TimerLogVisitor = (entry: TimerLogEntry, pos: number) => boolean | void;
 
 export class TimerLog {
   readonly segments: SegmentQueue;
-  /** The block last read by `read` (chains are walked backwards, often within one block). */
+  /** The page last read by `read` (neighbouring entries are often read next). */
   #block: Buffer | undefined;
   #blockStart = -1;
 
@@ -128,30 +131,38 @@ export class TimerLog {
 
   /**
    * Walks the valid entries from `fromPos` (an entry boundary) to the first position that holds
-   * none, calls `visit` for each, and makes that position the end (later bytes and files go).
-   * Returns the end.
+   * none, or to the first entry `visit` answers false for, and makes that position the end (later
+   * bytes and files go). Returns the end.
    */
   recover(fromPos: number, visit: TimerLogVisitor): number {
-    const files = this.segments.segments;
-    if (files.length === 0) return 0;
-    let pos = Math.max(fromPos - (fromPos % TIMER_LOG_ENTRY_BYTES), this.segments.minOffset());
+    if (this.segments.segments.length === 0) return 0;
+    const end = this.#scan(Math.max(fromPos - (fromPos % TIMER_LOG_ENTRY_BYTES), this.segments.minOffset()), Number.POSITIVE_INFINITY, visit);
+    this.segments.truncateTo(end);
+    this.#block = undefined;
+    return end;
+  }
+
+  /** Visits the entries in [fromPos, toPos), in order, reading blocks forward; stops as recover does. */
+  forEach(fromPos: number, toPos: number, visit: TimerLogVisitor): void {
+    this.#scan(Math.max(fromPos, this.minPos), Math.min(toPos, this.endPos), visit);
+  }
+
+  /** The position where the scan stopped. */
+  #scan(fromPos: number, toPos: number, visit: TimerLogVisitor): number {
     const size = this.segments.segmentSize;
-    const lastEnd = files[files.length - 1]!.fileFromOffset + size;
-    scan: while (pos < lastEnd) {
+    let pos = fromPos;
+    while (pos < toPos) {
       const segment = this.segments.findByOffset(pos);
       if (segment === undefined) break;
       const inFile = pos - segment.fileFromOffset;
-      const block = segment.read(inFile, Math.min(READ_BLOCK_BYTES, size - inFile));
+      const block = segment.read(inFile, Math.min(READ_BLOCK_BYTES, size - inFile, toPos - pos));
+      if (block.length < TIMER_LOG_ENTRY_BYTES) break;
       for (let at = 0; at + TIMER_LOG_ENTRY_BYTES <= block.length; at += TIMER_LOG_ENTRY_BYTES) {
         const entry = readTimerLogEntry(block, at);
-        if (entry === undefined) break scan;
-        visit(entry, pos);
+        if (entry === undefined || visit(entry, pos) === false) return pos;
         pos += TIMER_LOG_ENTRY_BYTES;
       }
-      if (block.length < TIMER_LOG_ENTRY_BYTES) break;
     }
-    this.segments.truncateTo(pos);
-    this.#block = undefined;
     return pos;
   }
 
@@ -180,10 +191,13 @@ export class TimerLog {
     if (this.#block === undefined || pos < this.#blockStart || pos + TIMER_LOG_ENTRY_BYTES > this.#blockStart + this.#block.length) {
       const segment = this.segments.findByOffset(pos);
       if (segment === undefined) return undefined;
-      // The block ends at `pos`'s entry: chains run backwards, so the next read is likely earlier.
+      // Chains are walked backwards, deliveries then read forwards: the page reaches the way the
+      // reads go (ending at `pos` when it lies before the last page, starting there otherwise).
       const inFile = pos - segment.fileFromOffset;
-      const start = Math.max(0, inFile + TIMER_LOG_ENTRY_BYTES - READ_BLOCK_BYTES);
-      this.#block = segment.read(start, inFile + TIMER_LOG_ENTRY_BYTES - start);
+      const forward = this.#block !== undefined && pos > this.#blockStart;
+      const start = forward ? inFile : Math.max(0, inFile + TIMER_LOG_ENTRY_BYTES - ENTRY_BLOCK_BYTES);
+      const end = forward ? Math.min(segment.fileSize, inFile + ENTRY_BLOCK_BYTES) : inFile + TIMER_LOG_ENTRY_BYTES;
+      this.#block = segment.read(start, end - start);
       this.#blockStart = segment.fileFromOffset + start;
     }
     return readTimerLogEntry(this.#block, pos - this.#blockStart);

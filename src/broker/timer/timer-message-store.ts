@@ -39,7 +39,10 @@
 //   and resumes enqueueing after its queue offset, so no record is enqueued twice or skipped.
 // - entry → wheel slot: the entry is written before its slot, and a slot write is one pwrite;
 //   recovery re-links every entry after linkedPos unless its slot already names it or a later one
-//   as last (replayTimerLog), so the chains are whole.
+//   as last (replayTimerLog), so the chains are whole. For a power cut, which may keep a slot's
+//   page and lose the entry's, or keep entries whose parked record the CommitLog lost, recovery
+//   also ends the log before the first entry past the CommitLog's end and rebuilds the slots that
+//   name entries past the log's end.
 // - slot → delivery: a delivered (or rolled) record carries __RMQTS_TIMER_SOURCE, the CommitLog
 //   offset of the parked record it came from. A delivery snapshot is taken only between batches,
 //   with nothing in flight, so every delivery of a slot >= readSlotMs lands at or after the
@@ -47,8 +50,12 @@
 //   the CommitLog from the checkpoint's offset to its end, collecting the __RMQTS_TIMER_SOURCE of
 //   every record there (deliveredSince); walking the slots again, it skips those sources. A
 //   delivery lost with the page cache (power cut, ASYNC_FLUSH) is simply not found, so it is
-//   delivered again: never twice, never zero times. Within one run, a slot whose puts partly
-//   failed (disk full) is walked again with the sources already stored remembered.
+//   delivered again: never twice, never zero times. Until delivery has passed every slot those
+//   deliveries came from (they lie before the latest TIMER_DEQUEUE_MS among them), snapshots keep
+//   the old checkpoint's CommitLog offset, so a second crash finds them again. Within one run, a
+//   batch whose puts partly failed (disk full) resumes at the slot of the first failure, skipping
+//   the sources it already stored (those may then precede an older message: the one exception to
+//   slot order), and no snapshot is taken until it has succeeded.
 // - roll: the re-parked record is a delivery like any other (same marker), and a new parked record.
 
 import type { Logger } from 'pino';
@@ -63,7 +70,7 @@ import type { MessageInput, MessageStore } from '../../store/message-store.js';
 import type { BrokerContext } from '../broker-context.js';
 import { liveConfigFor } from '../config/live-config.js';
 import { linkTimerEntries, type NewTimerEntry, replayTimerLog, walkSlot } from './timer-links.js';
-import { MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, TIMER_LOG_ENTRY_BYTES, TimerLog, type TimerLogEntry } from './timer-log.js';
+import { MAGIC_DEFAULT, MAGIC_DELETE, MAGIC_ROLL, TIMER_LOG_ENTRY_BYTES, TimerLog } from './timer-log.js';
 import { TimerCheckpoint } from './timer-checkpoint.js';
 import { deliveredMessage, rolledMessage, TIMER_TOPIC, timerDeleteKey } from './timer-message.js';
 import { deliveryBatchSlots, placeTimerEntry } from './timer-placement.js';
@@ -79,7 +86,6 @@ const DELIVERY_BATCH_ENTRIES_MAX = 4096;
 /** Puts in flight at once while delivering a slot. */
 const DELIVERY_CHUNK_MAX = 512;
 const TICK_MS = 100;
-const RETENTION_INTERVAL_MS = 30_000;
 /** Delivery snapshots kept while waiting for the CommitLog flush that makes them persistable. */
 const SNAPSHOTS_MAX = 16;
 const WARN_INTERVAL_MS = 10_000;
@@ -120,9 +126,13 @@ export class TimerMessageStore {
   #persisted: DeliverySnapshot = { readSlotMs: 0, commitLogOffset: 0 };
   /** Sources delivered after the checkpoint, before the restart (removed as they come up). */
   #recovered = new Set<number>();
-  /** Sources stored during the slot under way (a slot retried after a failed put skips them). */
-  readonly #slotDelivered = new Set<number>();
-  #slotDeliveredTimeMs = -1;
+  /**
+   * While delivery has not passed every slot delivered before the restart (`untilMs`), snapshots
+   * keep the old checkpoint's CommitLog offset, so a second crash still finds those deliveries.
+   */
+  #recoveryFloor: { commitLogOffset: number; untilMs: number } | undefined;
+  /** Sources stored by the batch under way (a batch retried after a failed put skips them). */
+  readonly #stored = new Set<number>();
   /** Largest slot time per full timer-log segment (by its first position), computed once. */
   readonly #segmentMaxSlot = new Map<number, number>();
   readonly #lastWarn = new Map<string, number>();
@@ -153,14 +163,6 @@ export class TimerMessageStore {
     this.#checkpoint = new TimerCheckpoint(this.#store.io, path.join(this.#configDir, 'timercheck'));
   }
 
-  get readSlotMs(): number {
-    return this.#readSlotMs;
-  }
-
-  get enqueueQueueOffset(): number {
-    return this.#enqueueQueueOffset;
-  }
-
   // -------------------------------------------------------------------------------------------
   // Lifecycle
 
@@ -174,7 +176,7 @@ export class TimerMessageStore {
     if (saved.precisionMs !== 0 && saved.precisionMs !== this.#precisionMs) {
       throw new ConfigError(`timerPrecisionMs=${this.#precisionMs}, but the timer wheel in ${this.#ctx.config.storePathRootDir} was built with ${saved.precisionMs}`);
     }
-    const replay = replayTimerLog(this.#log, this.#wheel, saved.lastTimerLogFlushPos);
+    const replay = replayTimerLog(this.#log, this.#wheel, saved.lastTimerLogFlushPos, this.#store.commitLog.maxOffset);
     this.#linkedPos = replay.endPos;
     this.#enqueueQueueOffset = this.#clampQueueOffset(replay.lastQueueOffset !== undefined ? replay.lastQueueOffset + 1 : saved.lastTimerQueueOffset);
     const commitLog = this.#store.commitLog;
@@ -185,6 +187,7 @@ export class TimerMessageStore {
       const since = deliveredSince(commitLog, saved.deliveredCommitLogOffset, windowBytes, this.#ctx.config.mappedFileSizeCommitLog);
       this.#recovered = since.offsets;
       recoveredScan = since.scannedBytes;
+      if (since.offsets.size > 0) this.#recoveryFloor = { commitLogOffset: saved.deliveredCommitLogOffset, untilMs: since.lastDequeueMs };
       this.#persisted = { readSlotMs: this.#readSlotMs, commitLogOffset: saved.deliveredCommitLogOffset };
     } else {
       // First start: nothing was delivered before, so the CommitLog so far needs no reading.
@@ -204,6 +207,7 @@ export class TimerMessageStore {
         enqueueQueueOffset: this.#enqueueQueueOffset,
         timerLogEnd: this.#linkedPos,
         relinked: replay.relinked,
+        repairedSlots: replay.repairedSlots,
         deliveredBeforeRestart: this.#recovered.size,
         scannedBytes: recoveredScan,
         ms: Date.now() - started,
@@ -225,7 +229,6 @@ export class TimerMessageStore {
     };
     every(TICK_MS, () => this.#kick());
     every(this.#ctx.config.timerFlushIntervalMs, () => void this.#flush());
-    every(RETENTION_INTERVAL_MS, () => this.#deleteExpiredTimerLog());
     this.#kick();
   }
 
@@ -286,7 +289,7 @@ export class TimerMessageStore {
         if (this.#again) await nextTurn();
       } while (this.#again && !this.#stopped);
     } catch (err) {
-      this.#warn('run', { err }, 'timer run failed; retrying on the next tick');
+      this.#report('error', 'run', { err }, 'timer run failed; retrying on the next tick');
     }
   }
 
@@ -362,13 +365,21 @@ export class TimerMessageStore {
   // -------------------------------------------------------------------------------------------
   // Delivery: due slots → their messages, in slot order
 
-  /** Delivers one batch of due slots. True when it made progress (there may be more). */
+  /**
+   * Delivers one batch of due slots. True when it made progress (there may be more). The batch's
+   * messages go out in slot order, oldest first within a slot, DELIVERY_CHUNK_MAX puts in flight
+   * (the CommitLog appends them in that order); a chunk with a failed put ends the batch, and
+   * delivery resumes at the slot of the first failure, skipping what the batch already stored.
+   */
   async #deliverDue(): Promise<boolean> {
-    if (liveConfigFor(this.#ctx).get('timerStopDequeue')) return false;
     const precisionMs = this.#precisionMs;
     const nowMs = this.#ctx.now();
-    const dueSlots = Math.min(this.#batchSlots, Math.floor((nowMs - this.#readSlotMs) / precisionMs));
-    if (dueSlots <= 0) return false;
+    const dueSlots = liveConfigFor(this.#ctx).get('timerStopDequeue') ? 0 : Math.min(this.#batchSlots, Math.floor((nowMs - this.#readSlotMs) / precisionMs));
+    if (dueSlots <= 0) {
+      // Idle, with nothing of a failed batch stored: a snapshot keeps the recovery read short.
+      if (this.#stored.size === 0) this.#takeSnapshot();
+      return false;
+    }
     const due: Array<{ timeMs: number; slot: Slot }> = [];
     let entries = 0;
     let endMs = this.#readSlotMs;
@@ -383,57 +394,63 @@ export class TimerMessageStore {
     });
     // From here on nothing is linked into the collected slots (no await happened since the scan).
     if (endMs > this.#openSlotMs) this.#openSlotMs = endMs;
-    for (const { timeMs, slot } of due) {
-      if (!(await this.#deliverSlot(timeMs, slot))) {
-        // No snapshot: part of this slot may be stored, after the last snapshot's offset.
-        this.#readSlotMs = timeMs;
+    // Positions only (and their slot's cancels): a batch may hold one slot of millions.
+    const positions: number[] = [];
+    const cancels: Array<ReadonlySet<string> | undefined> = [];
+    for (const { timeMs, slot } of due) this.#collectSlot(timeMs, slot, positions, cancels);
+    // A batch is finished even when a shutdown is waiting: it then ends with a snapshot.
+    for (let i = 0; i < positions.length; i += DELIVERY_CHUNK_MAX) {
+      const failedSlotMs = await this.#deliverChunk(positions, cancels, i, Math.min(i + DELIVERY_CHUNK_MAX, positions.length));
+      if (failedSlotMs !== undefined) {
+        // No snapshot: part of the batch is stored, after the last snapshot's offset.
+        this.#readSlotMs = failedSlotMs;
+        this.#warn('put', { slotTimeMs: failedSlotMs }, 'storing timer messages failed; delivery resumes at this slot on the next tick');
         return false;
       }
     }
+    this.#stored.clear();
     this.#readSlotMs = endMs;
     this.#takeSnapshot();
     return true;
   }
 
-  /** Delivers (or rolls, or drops as cancelled) every message of a slot, oldest first. */
-  async #deliverSlot(timeMs: number, slot: Slot): Promise<boolean> {
-    if (this.#slotDeliveredTimeMs !== timeMs) {
-      this.#slotDelivered.clear();
-      this.#slotDeliveredTimeMs = timeMs;
-    }
-    const { entries: chain, broken } = walkSlot(this.#log, timeMs, slot);
-    if (broken !== undefined) {
-      this.#warn('chain', { slotTimeMs: timeMs, timerLogPos: broken, timerLogMin: this.#log.minPos }, 'timer slot chain broken; its older entries are skipped');
-    }
-    const cancelled = this.#cancelKeys(chain);
-    // A slot is finished even when a shutdown is waiting: the batch then ends with a snapshot.
-    for (let i = 0; i < chain.length; i += DELIVERY_CHUNK_MAX) {
-      if (!(await this.#deliverChunk(chain.slice(i, i + DELIVERY_CHUNK_MAX), cancelled))) return false;
-    }
-    this.#slotDelivered.clear();
-    this.#slotDeliveredTimeMs = -1;
-    return true;
-  }
-
-  /** The TIMER_DEL_UNIQKEY values of the slot's cancels (Java reads them before the rest). */
-  #cancelKeys(chain: readonly TimerLogEntry[]): Set<string> {
-    const keys = new Set<string>();
-    for (const entry of chain) {
-      if (!isCancel(entry.magic)) continue;
+  /**
+   * Appends the timer-log positions of the slot's messages to `positions`, oldest first, each with
+   * the slot's cancels in `cancels`. Cancels are not delivered: they name, by TIMER_DEL_UNIQKEY,
+   * messages of the same slot to drop (Java reads them before the rest).
+   */
+  #collectSlot(timeMs: number, slot: Slot, positions: number[], cancels: Array<ReadonlySet<string> | undefined>): void {
+    let keys: Set<string> | undefined;
+    const walk = walkSlot(this.#log, timeMs, slot, (entry) => {
+      if (!isCancel(entry.magic)) return;
       const key = this.#readRecord(entry.commitLogOffset, entry.recordSize, false)?.properties.get(MessageConst.PROPERTY_TIMER_DEL_UNIQKEY);
-      if (key !== undefined) keys.add(key);
+      if (key !== undefined) (keys ??= new Set()).add(key);
+    });
+    if (walk.broken !== undefined) {
+      this.#warn('chain', { slotTimeMs: timeMs, timerLogPos: walk.broken, timerLogMin: this.#log.minPos }, 'timer slot chain broken; its older entries are skipped');
     }
-    return keys;
+    // The cancel entries stay in the list (read again and skipped): dropping them here would cost
+    // a second pass over a list that may be long.
+    for (const pos of walk.positions) {
+      positions.push(pos);
+      cancels.push(keys);
+    }
   }
 
-  async #deliverChunk(entries: readonly TimerLogEntry[], cancelled: ReadonlySet<string>): Promise<boolean> {
+  /** Stores the messages at positions[from, to); the slot of the first that failed, if any did. */
+  async #deliverChunk(positions: readonly number[], cancels: ReadonlyArray<ReadonlySet<string> | undefined>, from: number, to: number): Promise<number | undefined> {
     const nowMs = this.#ctx.now();
     const puts: Array<Promise<void>> = [];
-    let failed = false;
-    for (const entry of entries) {
+    let failedSlotMs: number | undefined;
+    for (let i = from; i < to; i++) {
+      const entry = this.#log.read(positions[i]!);
+      if (entry === undefined) {
+        this.#warn('entry', { timerLogPos: positions[i] }, 'timer log entry unreadable at delivery; skipped');
+        continue;
+      }
+      if (isCancel(entry.magic)) continue;
       const source = entry.commitLogOffset;
-      if (isCancel(entry.magic) || this.#slotDelivered.has(source)) continue;
-      if (this.#recovered.delete(source)) continue;
+      if (this.#stored.has(source) || this.#recovered.delete(source)) continue;
       const parked = this.#readRecord(source, entry.recordSize, true);
       if (parked === undefined) continue;
       const roll = (entry.magic & MAGIC_ROLL) !== 0;
@@ -442,39 +459,39 @@ export class TimerMessageStore {
       if (roll) {
         input = rolledMessage(parked, at);
       } else {
+        const cancelled = cancels[i];
         const topic = parked.properties.get(MessageConst.PROPERTY_REAL_TOPIC);
         const uniqKey = parked.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX);
-        if (topic !== undefined && uniqKey !== undefined && cancelled.has(timerDeleteKey(topic, uniqKey))) {
+        if (cancelled !== undefined && topic !== undefined && uniqKey !== undefined && cancelled.has(timerDeleteKey(topic, uniqKey))) {
           this.stats.cancelled++;
-          this.#slotDelivered.add(source);
+          this.#stored.add(source);
           continue;
         }
         input = deliveredMessage(parked, at);
         if (input === undefined) {
           this.#warn('no-real-topic', { commitLogOffset: source }, 'parked timer record names no REAL_TOPIC / REAL_QID; dropped');
-          this.#slotDelivered.add(source);
+          this.#stored.add(source);
           continue;
         }
       }
       puts.push(
         this.#put(input).then((status) => {
           if (isStored(status)) {
-            this.#slotDelivered.add(source);
+            this.#stored.add(source);
             if (roll) this.stats.rolled++;
             else this.stats.delivered++;
           } else if (status === PutMessageStatus.MESSAGE_ILLEGAL || status === PutMessageStatus.PROPERTIES_SIZE_EXCEEDED) {
             // Java's PUT_NO_RETRY: it would never be stored.
             this.#warn('illegal', { commitLogOffset: source, status }, 'timer message refused by the store; dropped');
-            this.#slotDelivered.add(source);
-          } else {
-            failed = true;
+            this.#stored.add(source);
+          } else if (failedSlotMs === undefined || entry.slotTimeMs < failedSlotMs) {
+            failedSlotMs = entry.slotTimeMs;
           }
         }),
       );
     }
     await Promise.all(puts);
-    if (failed) this.#warn('put', {}, 'storing timer messages failed; the slot is retried on the next tick');
-    return !failed;
+    return failedSlotMs;
   }
 
   #put(input: MessageInput): Promise<PutMessageStatus> {
@@ -484,9 +501,19 @@ export class TimerMessageStore {
   // -------------------------------------------------------------------------------------------
   // Persistence
 
-  /** Records where delivery stands; only between batches, with no put in flight. */
+  /** Records where delivery stands; only between batches, with no put in flight and none failed. */
   #takeSnapshot(): void {
-    const snapshot = { readSlotMs: this.#readSlotMs, commitLogOffset: this.#store.commitLog.maxOffset };
+    let commitLogOffset = this.#store.commitLog.maxOffset;
+    const floor = this.#recoveryFloor;
+    if (floor !== undefined) {
+      if (this.#readSlotMs > floor.untilMs) {
+        this.#recoveryFloor = undefined;
+        this.#recovered.clear();
+      } else {
+        commitLogOffset = floor.commitLogOffset;
+      }
+    }
+    const snapshot = { readSlotMs: this.#readSlotMs, commitLogOffset };
     if (this.#snapshots.length >= SNAPSHOTS_MAX) this.#snapshots[this.#snapshots.length - 1] = snapshot;
     else this.#snapshots.push(snapshot);
   }
@@ -498,14 +525,19 @@ export class TimerMessageStore {
       const linkedPos = this.#linkedPos;
       const enqueueQueueOffset = this.#enqueueQueueOffset;
       await this.#log.flush();
-      await this.#wheel.flush();
+      if (linkedPos !== this.#checkpoint.values.lastTimerLogFlushPos) await this.#wheel.flush();
       const flushed = this.#store.commitLog.flushedOffset;
       while (this.#snapshots.length > 0 && this.#snapshots[0]!.commitLogOffset <= flushed) this.#persisted = this.#snapshots.shift()!;
-      this.#writeCheckpoint(this.#persisted, linkedPos, enqueueQueueOffset);
+      const saved = this.#checkpoint.values;
+      const persisted = this.#persisted;
+      // An idle broker writes nothing.
+      if (saved.lastTimerLogFlushPos === linkedPos && saved.lastTimerQueueOffset === enqueueQueueOffset && saved.lastReadTimeMs === persisted.readSlotMs && saved.deliveredCommitLogOffset === persisted.commitLogOffset) return;
+      this.#writeCheckpoint(persisted, linkedPos, enqueueQueueOffset);
       await this.#checkpoint.flush();
+      this.#deleteExpiredTimerLog();
     })();
     this.#flushing = flushing
-      .catch((err: unknown) => this.#warn('flush', { err }, 'timer flush failed'))
+      .catch((err: unknown) => this.#report('error', 'flush', { err }, 'timer flush failed; retrying at the next interval'))
       .finally(() => {
         this.#flushing = null;
       });
@@ -527,7 +559,8 @@ export class TimerMessageStore {
 
   /**
    * Deletes timer-log segments whose entries all lie in slots the persisted checkpoint has
-   * delivered: no slot walked again, even after a crash, can reach into them.
+   * delivered: no slot walked again, even after a crash, can reach into them. Runs after each
+   * checkpoint; a segment's largest slot is read once, when it first becomes the oldest.
    */
   #deleteExpiredTimerLog(): void {
     for (;;) {
@@ -559,12 +592,16 @@ export class TimerMessageStore {
     return Math.min(Math.max(queueOffset, cq.minOffsetInQueue), cq.maxOffsetInQueue);
   }
 
-  /** A warning at most every WARN_INTERVAL_MS per kind (these repeat per message when they happen). */
   #warn(kind: string, fields: Record<string, unknown>, msg: string): void {
+    this.#report('warn', kind, fields, msg);
+  }
+
+  /** Logs at most every WARN_INTERVAL_MS per kind (these repeat per message, or per tick, when they happen). */
+  #report(level: 'warn' | 'error', kind: string, fields: Record<string, unknown>, msg: string): void {
     const now = Date.now();
     if (now - (this.#lastWarn.get(kind) ?? 0) < WARN_INTERVAL_MS) return;
     this.#lastWarn.set(kind, now);
-    this.#logger.warn(fields, msg);
+    this.#logger[level](fields, msg);
   }
 }
 

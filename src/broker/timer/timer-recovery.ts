@@ -3,16 +3,29 @@
 // Counterpart: none (Java's TimerMessageStore may deliver a message twice after a crash).
 
 import { checkMessageRecord, decodeMessageRecord } from '../../common/message/message-record.js';
+import { MessageConst } from '../../common/message/properties.js';
 import type { CommitLog } from '../../store/commitlog/commit-log.js';
 import { PROPERTY_TIMER_SOURCE_OFFSET } from './timer-message.js';
+
+export interface DeliveredSince {
+  /** Parked records delivered (or rolled): their CommitLog offsets. */
+  offsets: Set<number>;
+  /**
+   * The latest TIMER_DEQUEUE_MS among those deliveries: every slot they came from lies before it
+   * (a slot is delivered once the clock has passed its end).
+   */
+  lastDequeueMs: number;
+  scannedBytes: number;
+}
 
 /**
  * The source offsets (__RMQTS_TIMER_SOURCE) of the records stored from `fromOffset` to the
  * CommitLog's end: the parked messages delivered or rolled after the checkpoint was taken. Reads
  * in windows of `windowBytes` (more than the largest record).
  */
-export function deliveredSince(commitLog: CommitLog, fromOffset: number, windowBytes: number, segmentSize: number): { offsets: Set<number>; scannedBytes: number } {
+export function deliveredSince(commitLog: CommitLog, fromOffset: number, windowBytes: number, segmentSize: number): DeliveredSince {
   const offsets = new Set<number>();
+  let lastDequeueMs = 0;
   let offset = Math.max(fromOffset, commitLog.minOffset);
   const start = offset;
   const end = commitLog.maxOffset;
@@ -24,8 +37,13 @@ export function deliveredSince(commitLog: CommitLog, fromOffset: number, windowB
     for (;;) {
       const check = checkMessageRecord(buf, pos, { checkCRC: false });
       if (check.status === 'ok') {
-        const source = decodeMessageRecord(buf, pos, { readBody: false }).properties.get(PROPERTY_TIMER_SOURCE_OFFSET);
-        if (source !== undefined && /^\d+$/.test(source)) offsets.add(Number(source));
+        const properties = decodeMessageRecord(buf, pos, { readBody: false }).properties;
+        const source = properties.get(PROPERTY_TIMER_SOURCE_OFFSET);
+        if (source !== undefined && /^\d+$/.test(source)) {
+          offsets.add(Number(source));
+          const dequeueMs = Number(properties.get(MessageConst.PROPERTY_TIMER_DEQUEUE_MS));
+          if (dequeueMs > lastDequeueMs) lastDequeueMs = dequeueMs;
+        }
         pos += check.size;
         continue;
       }
@@ -41,5 +59,5 @@ export function deliveredSince(commitLog: CommitLog, fromOffset: number, windowB
     if (pos === 0) break;
     offset += pos;
   }
-  return { offsets, scannedBytes: offset - start };
+  return { offsets, lastDequeueMs, scannedBytes: offset - start };
 }

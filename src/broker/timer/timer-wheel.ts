@@ -131,6 +131,26 @@ export class TimerWheel {
     }
   }
 
+  /** Visits every slot holding a time, in file order (a whole-file read, SCAN_BLOCK_SLOTS at a time). */
+  forEachSlot(visit: (timeMs: number, slot: Slot) => void): void {
+    const block = Buffer.allocUnsafe(SCAN_BLOCK_SLOTS * TIMER_WHEEL_SLOT_BYTES);
+    for (let index = 0; index < this.#slotsTotal; index += SCAN_BLOCK_SLOTS) {
+      const n = Math.min(SCAN_BLOCK_SLOTS, this.#slotsTotal - index);
+      const got = this.#io.read(this.#fd, block, 0, n * TIMER_WHEEL_SLOT_BYTES, index * TIMER_WHEEL_SLOT_BYTES);
+      assert.equal(got, n * TIMER_WHEEL_SLOT_BYTES, `${this.#path}: short read`);
+      for (let i = 0; i < n; i++) {
+        const ticks = readInt64BE(block, i * TIMER_WHEEL_SLOT_BYTES + TICKS_POS);
+        if (ticks > 0 && ticks % this.#slotsTotal === index + i) visit(ticks * this.#precisionMs, slotAt(block, i * TIMER_WHEEL_SLOT_BYTES, ticks)!);
+      }
+    }
+  }
+
+  /** Empties the slot for `timeMs` (it then holds no time at all). */
+  clear(timeMs: number): void {
+    this.#slotBuf.fill(0);
+    this.#io.write(this.#fd, this.#slotBuf, 0, TIMER_WHEEL_SLOT_BYTES, this.#position(this.#ticks(timeMs)));
+  }
+
   flush(): Promise<void> {
     return this.#io.datasync(this.#fd);
   }

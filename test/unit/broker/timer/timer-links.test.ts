@@ -54,7 +54,7 @@ function entry(queueOffset: number, slotTimeMs: number, magic = MAGIC_DEFAULT): 
 
 const queueOffsets = (f: Files, slotTimeMs: number): number[] => {
   const slot = f.wheel.get(slotTimeMs);
-  return slot === undefined ? [] : walkSlot(f.log, slotTimeMs, slot).entries.map((e) => e.queueOffset);
+  return slot === undefined ? [] : walkSlot(f.log, slotTimeMs, slot).positions.map((pos) => f.log.read(pos)!.queueOffset);
 };
 
 test('entries of one slot chain back to back across batches and files; a walk gives them oldest first', (t) => {
@@ -77,9 +77,10 @@ test('a message beyond the roll window is linked as a roll entry at the window\'
   const first = placeTimerEntry(due, T0, 1000, windowSlots);
   assert.deepEqual(first, { slotTimeMs: T0 + 16_000, roll: true });
   linkTimerEntries(f.log, f.wheel, [entry(0, first.slotTimeMs, MAGIC_DEFAULT | MAGIC_ROLL)], buf);
-  const rolled = walkSlot(f.log, first.slotTimeMs, f.wheel.get(first.slotTimeMs)!).entries;
-  assert.equal(rolled.length, 1);
-  assert.equal(rolled[0]!.magic & MAGIC_ROLL, MAGIC_ROLL);
+  const seen: number[] = [];
+  const rolled = walkSlot(f.log, first.slotTimeMs, f.wheel.get(first.slotTimeMs)!, (e) => seen.push(e.magic)).positions;
+  assert.deepEqual(rolled, [0]);
+  assert.deepEqual(seen, [MAGIC_DEFAULT | MAGIC_ROLL]);
   // Delivering that slot parks the message again; enqueued with the wheel opened past the roll
   // slot, it rolls once more, then lands in its own slot.
   const second = placeTimerEntry(due, T0 + 17_000, 1000, windowSlots);
@@ -106,16 +107,37 @@ test('after a crash between entries and slots, replay re-links the lost links on
   const g = f.reopen();
   assert.deepEqual(g.wheel.get(T0 + 1000), { firstPos: 0, lastPos: 0, num: 1 }, 'the slot does not know the new entries yet');
   assert.equal(g.wheel.get(T0 + 3000), undefined);
-  const replay = replayTimerLog(g.log, g.wheel, checkpointPos);
-  assert.deepEqual(replay, { endPos: 5 * 64, lastQueueOffset: 4, relinked: 3 });
+  const replay = replayTimerLog(g.log, g.wheel, checkpointPos, Number.MAX_SAFE_INTEGER);
+  assert.deepEqual(replay, { endPos: 5 * 64, lastQueueOffset: 4, relinked: 3, repairedSlots: 0 });
   assert.deepEqual(queueOffsets(g, T0 + 1000), [0, 2, 4]);
   assert.deepEqual(queueOffsets(g, T0 + 3000), [3]);
   assert.deepEqual(g.wheel.get(T0 + 1000), { firstPos: 0, lastPos: 4 * 64, num: 3 });
-  const again = replayTimerLog(g.log, g.wheel, 0);
+  const again = replayTimerLog(g.log, g.wheel, 0, Number.MAX_SAFE_INTEGER);
   assert.equal(again.relinked, 0, 'slots already naming an entry or a later one are left alone');
   assert.deepEqual(g.wheel.get(T0 + 1000), { firstPos: 0, lastPos: 4 * 64, num: 3 });
   // The next batch continues after the replayed end.
   linkTimerEntries(g.log, g.wheel, [entry(5, T0 + 1000)], buf);
   assert.deepEqual(queueOffsets(g, T0 + 1000), [0, 2, 4, 5]);
+  g.close();
+});
+
+test('entries whose record lies past the CommitLog\'s end are dropped, and slots naming them are rebuilt', (t) => {
+  const f = files(t);
+  // commitLogOffset = 1000 * queueOffset, recordSize 100: entries 0..5.
+  linkTimerEntries(f.log, f.wheel, [entry(0, T0 + 1000), entry(1, T0 + 2000), entry(2, T0 + 1000)], buf);
+  linkTimerEntries(f.log, f.wheel, [entry(3, T0 + 1000), entry(4, T0 + 3000), entry(5, T0 + 2000)], buf);
+  const g = f.reopen();
+  // The CommitLog came back holding records up to queue offset 2 only (a power cut took the rest).
+  const replay = replayTimerLog(g.log, g.wheel, 0, 2 * 1000 + 100);
+  assert.equal(replay.endPos, 3 * 64);
+  assert.equal(replay.lastQueueOffset, 2);
+  assert.equal(replay.repairedSlots, 3, 'every slot whose last entry went');
+  assert.deepEqual(g.wheel.get(T0 + 1000), { firstPos: 0, lastPos: 2 * 64, num: 2 });
+  assert.deepEqual(g.wheel.get(T0 + 2000), { firstPos: 64, lastPos: 64, num: 1 });
+  assert.equal(g.wheel.get(T0 + 3000), undefined, 'a slot with no entry left is emptied');
+  // Enqueueing again from queue offset 3 links after what is left, without stale links.
+  linkTimerEntries(g.log, g.wheel, [entry(3, T0 + 1000), entry(4, T0 + 3000)], buf);
+  assert.deepEqual(queueOffsets(g, T0 + 1000), [0, 2, 3]);
+  assert.deepEqual(queueOffsets(g, T0 + 3000), [4]);
   g.close();
 });
