@@ -42,9 +42,14 @@ describe('timer messages across restarts', () => {
     test(`${how} while filling the wheel and while catching up${how === 'SIGKILL' ? ', then after idle checkpoints' : ''}: no loss, no duplicate`, { timeout: 120_000 }, async (t) => {
       const seed = testSeed(`timer restart ${how}`);
       const random = seededRandom(seed);
-      const scope = { after: (fn: () => unknown) => t.after(fn) };
+      // Brokers are killed (newest first) before their store directory is removed.
+      const cleanups: Array<() => unknown> = [];
+      const scope = { after: (fn: () => unknown) => cleanups.push(fn) };
       const dir = makeTempDir('rocketmq-ts-timer-restart-');
-      t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+      t.after(async () => {
+        for (const fn of cleanups.reverse()) await fn();
+        fs.rmSync(dir, { recursive: true, force: true });
+      });
       const namesrv = await startNamesrv(scope);
       const timerFlush = how === 'SIGKILL' ? ['--timerFlushIntervalMs', '60000'] : [];
       const args = [...timerFlush, '--mappedFileSizeTimerLog', String(64 * 1024), '--channelExpiredTimeout', String(20 * 24 * HOUR_MS), '--maxTransferCountOnMessageInMemory', '1024', '--maxTransferBytesOnMessageInMemory', String(4 * 1024 * 1024)];

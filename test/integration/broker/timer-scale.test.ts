@@ -41,10 +41,15 @@ function rssOf(pid: number): number {
 test(`${COUNT} timer messages over 7 simulated days: all delivered once, in order, in their second, memory flat`, { timeout: 300_000 }, async (t) => {
   const seed = testSeed('timer scale');
   const random = seededRandom(seed);
-  const scope = { after: (fn: () => unknown) => t.after(fn) };
-  const namesrv = await startNamesrv(scope);
+  // Brokers are killed (newest first) before their store directory is removed.
+  const cleanups: Array<() => unknown> = [];
+  const scope = { after: (fn: () => unknown) => cleanups.push(fn) };
   const dir = makeTempDir('rocketmq-ts-timer-scale-');
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  t.after(async () => {
+    for (const fn of cleanups.reverse()) await fn();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const namesrv = await startNamesrv(scope);
   const args = ['--channelExpiredTimeout', String(20 * 24 * HOUR_MS), '--maxTransferCountOnMessageInMemory', '1024', '--maxTransferBytesOnMessageInMemory', String(4 * 1024 * 1024)];
   let broker: BrokerProcess = await startBroker(scope, { namesrvAddr: namesrv.addr, dir, args });
   const client = new RemotingClient();
