@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { binPath, freeBrokerPort, startNamesrv } from '../../test/harness/processes.js';
 import { consume, createTopic, produce, sleep } from './load-generator.js';
+import { cpuMsOf, rssOf } from './process-stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -69,26 +70,7 @@ interface Row {
   produceCpuPct: { broker: number; loadGenerator: number };
 }
 
-/** The process's user + system CPU time from /proc/<pid>/stat, in ms (clock ticks of 10 ms). */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
 
-/** The broker's resident set from /proc/<pid>/status (VmRSS, kB), in bytes; 0 when unreadable. */
-function rssOf(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? 0 : Number(m[1]) * 1024;
-  } catch {
-    return 0;
-  }
-}
 
 interface BrokerChild {
   readonly pid: number;

@@ -18,6 +18,7 @@ import { Producer } from '../../src/client/producer/producer.js';
 import { PushConsumer } from '../../src/client/consumer/push-consumer.js';
 import { startBroker, startNamesrv } from '../../test/harness/processes.js';
 import { createTopic, Latencies, sleep } from './load-generator.js';
+import { rssOf } from './process-stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -39,14 +40,6 @@ const QUEUES = Number(args.queues);
 const BATCH = Number(args.batch);
 const TOPIC = 'ClientBenchTopic';
 
-function rssOf(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? 0 : Number(m[1]) * 1024;
-  } catch {
-    return 0;
-  }
-}
 
 function cpuUs(since: NodeJS.CpuUsage): number {
   const d = process.cpuUsage(since);

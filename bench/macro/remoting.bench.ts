@@ -90,6 +90,8 @@ async function serveEcho(): Promise<number> {
 if (args.role !== undefined) {
   const port = args.role === 'echo' ? await serveEcho() : await serveOurs();
   process.on('SIGTERM', () => process.exit(0)); // exits cleanly, so --cpu-prof can write its profile
+  // The parent asks for this process's CPU time at the start and end of each measured window.
+  process.on('message', () => process.send!({ cpu: cpuMicros() }));
   process.send!({ port });
 } else {
   await main();
@@ -97,6 +99,33 @@ if (args.role !== undefined) {
 
 // ---------------------------------------------------------------------------------------------
 // Client side (main process)
+
+/** User plus system CPU time of this process, in microseconds. */
+function cpuMicros(): number {
+  const usage = process.cpuUsage();
+  return usage.user + usage.system;
+}
+
+/** The server child's CPU time, in microseconds. */
+function serverCpuMicros(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const onMessage = (m: unknown): void => {
+      const cpu = (m as { cpu?: number }).cpu;
+      if (cpu === undefined) return;
+      child.off('message', onMessage);
+      resolve(cpu);
+    };
+    child.on('message', onMessage);
+    child.send({});
+  });
+}
+
+/** One measured run: requests per second, and CPU microseconds per request on each side. */
+interface Figures {
+  rate: number;
+  clientCpuUs: number;
+  serverCpuUs: number;
+}
 
 async function startServer(role: 'echo' | 'ours'): Promise<{ child: ChildProcess; port: number }> {
   // BENCH_SERVER_EXEC_ARGV (e.g. --cpu-prof) lets the server side be profiled.
@@ -116,7 +145,7 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 /** Raw client: keeps INFLIGHT frames outstanding per connection, counts whole frames coming back. */
-async function runEcho(port: number, seconds: number): Promise<number> {
+async function runEcho(child: ChildProcess, port: number, seconds: number): Promise<Figures> {
   const cmd = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2, sendHeader(1), BODY);
   cmd.serializeType = SerializeType.ROCKETMQ;
   const frame = encodeCommandToBuffer(cmd);
@@ -162,13 +191,13 @@ async function runEcho(port: number, seconds: number): Promise<number> {
     for (let i = 0; i < INFLIGHT; i++) socket.write(frame);
     socket.uncork();
   }
-  const count = await measure(() => completed, seconds);
+  const figures = await measure(() => completed, seconds, child);
   running = false;
   for (const socket of sockets) socket.destroy();
-  return count;
+  return figures;
 }
 
-async function runOurs(port: number, seconds: number, serializeType: SerializeType): Promise<number> {
+async function runOurs(child: ChildProcess, port: number, seconds: number, serializeType: SerializeType): Promise<Figures> {
   // A client keeps one connection per address, so each connection gets its own client.
   const clients = Array.from({ length: CONNECTIONS }, () => new RemotingClient({ serializeType }));
   const addr = `127.0.0.1:${port}`;
@@ -185,20 +214,29 @@ async function runOurs(port: number, seconds: number, serializeType: SerializeTy
     });
   };
   for (const client of clients) for (let i = 0; i < INFLIGHT; i++) fire(client);
-  const count = await measure(() => completed, seconds);
+  const figures = await measure(() => completed, seconds, child);
   running = false;
   for (const client of clients) client.shutdown();
   if (failed > CONNECTIONS * INFLIGHT) throw new Error(`${failed} requests failed`);
-  return count;
+  return figures;
 }
 
-/** Completed requests per second over `seconds`, after a warm-up of a fifth of that. */
-async function measure(completed: () => number, seconds: number): Promise<number> {
+/**
+ * Completed requests per second over `seconds`, after a warm-up of a fifth of that, and the CPU
+ * time each side spent per request meanwhile (a side below 1 s of CPU per second was waiting).
+ */
+async function measure(completed: () => number, seconds: number, server: ChildProcess): Promise<Figures> {
   await sleep(seconds * 200);
+  const serverCpu0 = await serverCpuMicros(server);
+  const clientCpu0 = cpuMicros();
   const start = completed();
   const t0 = performance.now();
   await sleep(seconds * 1000);
-  return ((completed() - start) * 1000) / (performance.now() - t0);
+  const done = completed() - start;
+  const elapsedMs = performance.now() - t0;
+  const clientCpu = cpuMicros() - clientCpu0;
+  const serverCpu = (await serverCpuMicros(server)) - serverCpu0;
+  return { rate: (done * 1000) / elapsedMs, clientCpuUs: clientCpu / done, serverCpuUs: serverCpu / done };
 }
 
 function sleep(ms: number): Promise<void> {
@@ -206,26 +244,26 @@ function sleep(ms: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const results: Record<string, number> = {};
+  const results: Record<string, Figures> = {};
   const want = (phase: string): boolean => args.only === undefined || args.only === phase;
   if (want('echo')) {
     const echo = await startServer('echo');
-    results['raw echo'] = await runEcho(echo.port, SECONDS);
+    results['raw echo'] = await runEcho(echo.child, echo.port, SECONDS);
     await stop(echo.child);
   }
   if (want('rocketmq') || want('json')) {
     const ours = await startServer('ours');
-    if (want('rocketmq')) results['rocketmq-ts, ROCKETMQ header'] = await runOurs(ours.port, SECONDS, SerializeType.ROCKETMQ);
-    if (want('json')) results['rocketmq-ts, JSON header'] = await runOurs(ours.port, SECONDS, SerializeType.JSON);
+    if (want('rocketmq')) results['rocketmq-ts, ROCKETMQ header'] = await runOurs(ours.child, ours.port, SECONDS, SerializeType.ROCKETMQ);
+    if (want('json')) results['rocketmq-ts, JSON header'] = await runOurs(ours.child, ours.port, SECONDS, SerializeType.JSON);
     await stop(ours.child);
   }
 
-  const baseline = results['raw echo'] ?? Number.NaN;
+  const baseline = results['raw echo']?.rate ?? Number.NaN;
   console.log(`remoting request/response, ${CONNECTIONS} connections x ${INFLIGHT} in flight, ${BODY.length}-byte body, SEND_MESSAGE_V2 headers, ${SECONDS}s each`);
-  console.log('| run | req/s | of raw echo |');
-  console.log('| --- | ---: | ---: |');
-  for (const [name, rate] of Object.entries(results)) {
-    console.log(`| ${name} | ${Math.round(rate)} | ${((rate / baseline) * 100).toFixed(0)}% |`);
+  console.log('| run | req/s | of raw echo | client CPU µs/req | server CPU µs/req |');
+  console.log('| --- | ---: | ---: | ---: | ---: |');
+  for (const [name, { rate, clientCpuUs, serverCpuUs }] of Object.entries(results)) {
+    console.log(`| ${name} | ${Math.round(rate)} | ${((rate / baseline) * 100).toFixed(0)}% | ${clientCpuUs.toFixed(2)} | ${serverCpuUs.toFixed(2)} |`);
   }
   const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/results');
   fs.mkdirSync(dir, { recursive: true });

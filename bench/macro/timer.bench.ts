@@ -25,6 +25,7 @@ import { BrokerClock } from '../../test/harness/broker-clock.js';
 import { startBroker, startNamesrv } from '../../test/harness/processes.js';
 import { sendTimerMessages, type TimerSpec } from '../../test/harness/timer-traffic.js';
 import { createTopic, sleep } from './load-generator.js';
+import { rssOf } from './process-stats.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -43,14 +44,6 @@ const INFLIGHT = Number(args.inflight);
 const QUEUES = Number(args.queues);
 const TOPIC = 'BenchTimerTopic';
 
-function rssOf(pid: number): number {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? 0 : Number(m[1]) * 1024;
-  } catch {
-    return 0; // The broker has exited: no sample.
-  }
-}
 
 async function storedInTopic(client: RemotingClient, addr: string): Promise<number> {
   let total = 0;
