@@ -2,12 +2,19 @@
 // the same frames, measured in the same run.
 //
 //   node dist/bench/macro/remoting.bench.js [--seconds 5] [--connections 4] [--inflight 64] [--body 1024]
+//       [--only echo|rocketmq|typed|json]
 //
 // The server runs in a child process so that client and server each get a core (the machines
 // here have two). The raw echo writes every chunk straight back; its client counts frames by the
 // length prefix and keeps the same number in flight. Ours decodes each request, dispatches it to
 // a SEND_MESSAGE_V2-shaped handler that answers with SEND's response header, and the client
 // matches the response by opaque.
+//
+// The main ROCKETMQ run measures the remoting layer: its handler reads one header field (the queue
+// id) and its client only the response code, and header fields are decoded when read. The 'typed
+// codec' run does what the broker and the producer do on top: the handler decodes the whole
+// header with the SendMessage codec, and the client the whole response, so the two rows together
+// show what decoding every field costs.
 
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,6 +28,8 @@ import { RequestCode } from '../../src/remoting/codes/request-code.js';
 import { ResponseCode } from '../../src/remoting/codes/response-code.js';
 import { RemotingClient } from '../../src/remoting/client.js';
 import { encodeCommandToBuffer, RemotingCommand, SerializeType } from '../../src/remoting/remoting-command.js';
+import { handleWith } from '../../src/remoting/requests/define-request.js';
+import { SendMessage } from '../../src/remoting/requests/send.js';
 import { RemotingServer } from '../../src/remoting/server.js';
 
 const { values: args } = parseArgs({
@@ -30,7 +39,7 @@ const { values: args } = parseArgs({
     inflight: { type: 'string', default: '64' },
     body: { type: 'string', default: '1024' },
     role: { type: 'string' },
-    /** Run one phase only (echo, rocketmq, json), e.g. to profile it. */
+    /** Run one phase only (echo, rocketmq, typed, json), e.g. to profile it. */
     only: { type: 'string' },
   },
 });
@@ -74,6 +83,19 @@ async function serveOurs(): Promise<number> {
       TRACE_ON: 'true',
     });
   });
+  // The typed run sends SEND_BATCH_MESSAGE, which the SendMessage codec reads exactly as
+  // SEND_MESSAGE_V2: only the code differs, so that it reaches this handler.
+  server.registerHandler(RequestCode.SEND_BATCH_MESSAGE, handleWith(SendMessage, (header) => {
+    const queueOffset = offset++;
+    const response = RemotingCommand.response(ResponseCode.SUCCESS, null, SendMessage.encodeResponse({
+      msgId: '7F00000100002A9F' + queueOffset.toString(16).toUpperCase().padStart(16, '0'),
+      queueId: header.queueId,
+      queueOffset,
+    }));
+    response.extFields!['MSG_REGION'] = 'DefaultRegion';
+    response.extFields!['TRACE_ON'] = 'true';
+    return response;
+  }));
   return server.listen(0, '127.0.0.1');
 }
 
@@ -197,7 +219,13 @@ async function runEcho(child: ChildProcess, port: number, seconds: number): Prom
   return figures;
 }
 
-async function runOurs(child: ChildProcess, port: number, seconds: number, serializeType: SerializeType): Promise<Figures> {
+/** Whether a response decodes as the producer reads it: the SendMessage response header and the two properties. */
+function readsAsProducer(response: RemotingCommand): boolean {
+  const header = SendMessage.decodeResponse(response);
+  return header.ok && response.ext('MSG_REGION') !== undefined && response.ext('TRACE_ON') !== undefined;
+}
+
+async function runOurs(child: ChildProcess, port: number, seconds: number, serializeType: SerializeType, typed = false): Promise<Figures> {
   // A client keeps one connection per address, so each connection gets its own client.
   const clients = Array.from({ length: CONNECTIONS }, () => new RemotingClient({ serializeType }));
   const addr = `127.0.0.1:${port}`;
@@ -206,9 +234,10 @@ async function runOurs(child: ChildProcess, port: number, seconds: number, seria
   let running = true;
   let sequence = 0;
   const fire = (client: RemotingClient): void => {
-    const request = RemotingCommand.request(RequestCode.SEND_MESSAGE_V2, sendHeader(sequence++), BODY);
+    const code = typed ? RequestCode.SEND_BATCH_MESSAGE : RequestCode.SEND_MESSAGE_V2;
+    const request = RemotingCommand.request(code, sendHeader(sequence++), BODY);
     client.invokeAsync(addr, request, 10_000, (err, response) => {
-      if (err !== null || response!.code !== ResponseCode.SUCCESS) failed++;
+      if (err !== null || response!.code !== ResponseCode.SUCCESS || (typed && !readsAsProducer(response!))) failed++;
       else completed++;
       if (running) fire(client);
     });
@@ -251,9 +280,10 @@ async function main(): Promise<void> {
     results['raw echo'] = await runEcho(echo.child, echo.port, SECONDS);
     await stop(echo.child);
   }
-  if (want('rocketmq') || want('json')) {
+  if (want('rocketmq') || want('typed') || want('json')) {
     const ours = await startServer('ours');
     if (want('rocketmq')) results['rocketmq-ts, ROCKETMQ header'] = await runOurs(ours.child, ours.port, SECONDS, SerializeType.ROCKETMQ);
+    if (want('typed')) results['rocketmq-ts, ROCKETMQ header, typed codec both sides'] = await runOurs(ours.child, ours.port, SECONDS, SerializeType.ROCKETMQ, true);
     if (want('json')) results['rocketmq-ts, JSON header'] = await runOurs(ours.child, ours.port, SECONDS, SerializeType.JSON);
     await stop(ours.child);
   }

@@ -12,6 +12,7 @@ import { RemotingConnection, type ResponseCallback } from './connection.js';
 import { RequestDispatcher, type RequestHandler } from './dispatcher.js';
 import { FRAME_BYTES_MAX_DEFAULT } from './frame.js';
 import { OpaqueCounter } from './opaque.js';
+import { OutboundArena } from './outbound-buffer.js';
 import { type RemotingCommand, SerializeType } from './remoting-command.js';
 
 export interface RemotingClientOptions {
@@ -34,6 +35,8 @@ export class RemotingClient {
   readonly #serializeType: SerializeType;
   readonly #connections = new Map<string, RemotingConnection>();
   readonly #opaque = new OpaqueCounter();
+  /** Where all connections stage their frames: idle connections hold no buffer of their own. */
+  readonly #arena = new OutboundArena();
   #nextConnectionId = 1;
   #shutdown = false;
 
@@ -86,6 +89,7 @@ export class RemotingClient {
         logger: this.#logger,
         dispatcher: this.dispatcher,
         nextOpaque: this.#opaque.next,
+        arena: this.#arena,
         address: addr,
         onClose: (c) => {
           if (this.#connections.get(addr) === c) this.#connections.delete(addr);

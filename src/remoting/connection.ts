@@ -2,19 +2,20 @@
 // responses to requests by opaque, handing requests to the dispatcher, and coalescing writes.
 // Counterpart: a Netty channel plus the responseTable of NettyRemotingAbstract.
 //
-// Everything written to a connection within one event-loop turn leaves in one socket write
-// (writev), flushed from setImmediate. When the peer stops reading, the connection stops reading
-// too until the socket drains, so a slow reader cannot grow our memory without bound.
+// Everything written to a connection within one event-loop turn leaves in one socket write,
+// flushed from setImmediate; frames are encoded straight into a staging slab (outbound-buffer.ts).
+// One write is in flight at a time: what is staged meanwhile leaves in one write when it completes.
+// When the peer stops reading, the connection stops reading too until the socket drains, so a slow
+// reader cannot grow our memory without bound.
 
 import type { Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { RemotingConnectError, RemotingSendError, RemotingTimeoutError } from '../common/mq-error.js';
 import type { RequestDispatcher } from './dispatcher.js';
 import { FrameDecoder } from './frame.js';
-import { decodeCommand, encodeCommand, RemotingCommand } from './remoting-command.js';
-
-/** Batches up to this size are joined into one buffer before writing; larger ones go out as a writev. */
-const COALESCE_COPY_BYTES_MAX = 256 * 1024;
+import { OutboundArena, OutboundQueue } from './outbound-buffer.js';
+import { PendingRequests } from './pending-requests.js';
+import { decodeCommandAt, encodeCommandInto, RemotingCommand } from './remoting-command.js';
 
 export type ResponseCallback = (err: Error | null, response: RemotingCommand | null) => void;
 
@@ -40,6 +41,8 @@ export interface ConnectionOptions {
   onClose: (connection: RemotingConnection) => void;
   /** The address the connection was dialled at (client side); the peer address otherwise. */
   address?: string;
+  /** Where frames are staged, shared by the connections of one server or client. */
+  arena?: OutboundArena;
 }
 
 /** Counters of one connection (frames each way and socket writes), for metrics and tests. */
@@ -57,10 +60,13 @@ export class RemotingConnection {
   readonly #socket: Socket;
   readonly #decoder: FrameDecoder;
   readonly #options: ConnectionOptions;
-  readonly #pending = new Map<number, Pending>();
-  #out: Buffer[] = [];
-  #outBytes = 0;
+  readonly #pending = new PendingRequests<Pending>();
+  readonly #out: OutboundQueue;
   #flushScheduled = false;
+  /** A socket write whose callback has not run yet. */
+  #writeInFlight = false;
+  /** Reading was paused until the socket drains. */
+  #pausedForDrain = false;
   #sweepTimer: NodeJS.Timeout | null = null;
   #connected: boolean;
   #closed = false;
@@ -74,6 +80,7 @@ export class RemotingConnection {
     this.#options = options;
     this.#connected = connected;
     this.#decoder = new FrameDecoder(options.frameBytesMax);
+    this.#out = new OutboundQueue(options.arena ?? new OutboundArena());
     this.remoteAddress = options.address ?? peerAddress(socket);
     socket.setNoDelay(true);
     if (options.idleTimeoutMs > 0) socket.setTimeout(options.idleTimeoutMs, () => this.close('idle'));
@@ -81,7 +88,11 @@ export class RemotingConnection {
       this.#connected = true;
     });
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('drain', () => socket.resume());
+    socket.on('drain', () => {
+      if (!this.#pausedForDrain) return;
+      this.#pausedForDrain = false;
+      socket.resume();
+    });
     socket.on('error', (err) => {
       this.#closeReason ||= err.message;
     });
@@ -104,7 +115,7 @@ export class RemotingConnection {
       return;
     }
     request.opaque = this.#options.nextOpaque();
-    this.#pending.set(request.opaque, { callback, deadline: Date.now() + timeoutMs, timeoutMs, code: request.code });
+    this.#pending.add(request.opaque, { callback, deadline: Date.now() + timeoutMs, timeoutMs, code: request.code });
     if (this.#sweepTimer === null) {
       this.#sweepTimer = setInterval(this.#sweep, TIMEOUT_SWEEP_MS);
       this.#sweepTimer.unref();
@@ -119,9 +130,10 @@ export class RemotingConnection {
       return;
     }
     const now = Date.now();
-    for (const [opaque, pending] of this.#pending) {
-      if (pending.deadline > now) continue;
-      this.#pending.delete(opaque);
+    // Collected first, completed after: a callback may send again, adding to the table.
+    const expired: Array<[number, Pending]> = [];
+    this.#pending.removeWhere((opaque, pending) => pending.deadline <= now && expired.push([opaque, pending]) > 0);
+    for (const [opaque, pending] of expired) {
       const context = { brokerAddr: this.remoteAddress, opaque, requestCode: pending.code };
       this.#complete(pending, new RemotingTimeoutError(`wait response on ${this.remoteAddress} timeout, ${pending.timeoutMs}(ms)`, { context }), null);
     }
@@ -143,14 +155,8 @@ export class RemotingConnection {
   /** Queues a command for the next coalesced write. */
   send(cmd: RemotingCommand): void {
     if (this.closed) return;
-    const parts = encodeCommand(cmd);
+    encodeCommandInto(cmd, this.#out);
     this.stats.framesOut++;
-    this.#out.push(parts[0]);
-    this.#outBytes += parts[0].length;
-    if (parts.length === 2) {
-      this.#out.push(parts[1]);
-      this.#outBytes += parts[1].length;
-    }
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(this.#flush);
@@ -159,23 +165,27 @@ export class RemotingConnection {
 
   readonly #flush = (): void => {
     this.#flushScheduled = false;
-    const out = this.#out;
-    if (out.length === 0 || this.closed) return;
-    this.#out = [];
+    if (this.closed || this.#writeInFlight) return;
     const socket = this.#socket;
-    this.stats.writes++;
-    if (out.length === 1) {
-      socket.write(out[0]!);
-    } else if (this.#outBytes <= COALESCE_COPY_BYTES_MAX) {
-      // One copy into one buffer costs less than handing Node many small chunks for a writev.
-      socket.write(Buffer.concat(out, this.#outBytes));
-    } else {
-      socket.cork();
-      for (const buf of out) socket.write(buf);
-      socket.uncork();
+    this.#writeInFlight = true;
+    if (!this.#out.writeTo(socket, this.#onWritten)) {
+      this.#writeInFlight = false;
+      return;
     }
-    this.#outBytes = 0;
-    if (socket.writableNeedDrain) socket.pause();
+    this.stats.writes++;
+    // Bytes the kernel did not take yet, past the socket's high-water mark: the peer is not
+    // keeping up. (A large write the kernel took at once also leaves writableNeedDrain set until
+    // the next tick, hence the check of writableLength too.)
+    if (socket.writableNeedDrain && socket.writableLength > 0) {
+      this.#pausedForDrain = true;
+      socket.pause();
+    }
+  };
+
+  /** The socket took the last write: what was staged meanwhile goes now, in one write. */
+  readonly #onWritten = (): void => {
+    this.#writeInFlight = false;
+    if (!this.#out.isEmpty) this.#flush();
   };
 
   close(reason = 'closed'): void {
@@ -187,7 +197,7 @@ export class RemotingConnection {
 
   #onData(chunk: Buffer): void {
     try {
-      this.#decoder.push(chunk, this.#onFrame);
+      this.#decoder.pushRanges(chunk, this.#onFrame);
     } catch (err) {
       this.#options.logger.warn({ remote: this.remoteAddress, err: (err as Error).message }, 'malformed frame, closing connection');
       this.close(`malformed frame: ${(err as Error).message}`);
@@ -196,20 +206,19 @@ export class RemotingConnection {
     // What handling this read produced at once (synchronous replies, or the next requests a
     // client's callbacks fired) leaves now, in one write, so the peer can start on it while we
     // read on: waiting for the end of the turn would make both sides take turns being idle.
-    if (this.#out.length > 0) this.#flush();
+    if (!this.#out.isEmpty) this.#flush();
   }
 
-  readonly #onFrame = (frame: Buffer): void => {
+  readonly #onFrame = (buf: Buffer, start: number, end: number): void => {
     if (this.closed) return;
     this.stats.framesIn++;
-    const cmd = decodeCommand(frame);
+    const cmd = decodeCommandAt(buf, start, end);
     if (cmd.isResponse) {
-      const pending = this.#pending.get(cmd.opaque);
+      const pending = this.#pending.take(cmd.opaque);
       if (pending === undefined) {
         this.#options.logger.debug({ remote: this.remoteAddress, opaque: cmd.opaque }, 'response for no pending request');
         return;
       }
-      this.#pending.delete(cmd.opaque);
       this.#complete(pending, null, cmd);
       return;
     }
@@ -219,14 +228,12 @@ export class RemotingConnection {
   #onClose(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#out = [];
-    this.#outBytes = 0;
+    this.#out.clear();
     if (this.#sweepTimer !== null) clearInterval(this.#sweepTimer);
     this.#sweepTimer = null;
-    for (const [opaque, pending] of this.#pending) {
-      this.#pending.delete(opaque);
-      this.#complete(pending, this.#lostError(pending.code), null);
-    }
+    const lost: Pending[] = [];
+    this.#pending.removeWhere((_opaque, pending) => lost.push(pending) > 0);
+    for (const pending of lost) this.#complete(pending, this.#lostError(pending.code), null);
     this.#options.onClose(this);
   }
 

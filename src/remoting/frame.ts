@@ -11,8 +11,9 @@
 //   headerWord = serializeType << 24 | headerLength   (0 JSON, 1 ROCKETMQ)
 //
 // The decoder hands out each frame as a slice *after* the length field (headerWord first), without
-// copying when the frame sits inside one chunk. It copies once, into one buffer, only when a frame
-// spans chunks.
+// copying when the frame sits inside one chunk (or, to connections, as the range of the chunk it
+// sits in, which spares a Buffer object per frame). It copies once, into one buffer of its own
+// size, only a frame that spans chunks.
 
 export const FRAME_LENGTH_FIELD_BYTES = 4;
 export const HEADER_WORD_BYTES = 4;
@@ -29,6 +30,8 @@ export class FrameError extends Error {
 }
 
 export type FrameHandler = (frame: Buffer) => void;
+/** Receives a frame as `buf[start, end)`: the header word first, the length field left out. */
+export type FrameRangeHandler = (buf: Buffer, start: number, end: number) => void;
 
 export class FrameDecoder {
   readonly #frameBytesMax: number;
@@ -51,10 +54,16 @@ export class FrameDecoder {
    * Throws FrameError on bytes that cannot be a frame; the decoder is unusable afterwards.
    */
   push(chunk: Buffer, onFrame: FrameHandler): void {
+    this.pushRanges(chunk, (buf, start, end) => onFrame(buf.subarray(start, end)));
+  }
+
+  /** As push(), handing out each frame as a range of a buffer instead of a slice. */
+  pushRanges(chunk: Buffer, onFrame: FrameRangeHandler): void {
     if (this.#buffered === 0) {
-      this.#parse(chunk, onFrame);
+      this.#parse(chunk, 0, onFrame);
       return;
     }
+    const held = this.#buffered;
     this.#chunks.push(chunk);
     this.#buffered += chunk.length;
     if (this.#needed === -1) {
@@ -62,23 +71,28 @@ export class FrameDecoder {
       this.#needed = FRAME_LENGTH_FIELD_BYTES + this.#checkLength(this.#peekInt32());
     }
     if (this.#buffered < this.#needed) return;
-    const joined = Buffer.concat(this.#chunks, this.#buffered);
+    // Only the frame that spans chunks is joined; the frames after it are read from the chunk in
+    // place (joining the whole chunk copied every byte received once more).
+    const fromChunk = this.#needed - held;
+    this.#chunks[this.#chunks.length - 1] = chunk.subarray(0, fromChunk);
+    const joined = Buffer.concat(this.#chunks, this.#needed);
     this.#chunks = [];
     this.#buffered = 0;
     this.#needed = -1;
-    this.#parse(joined, onFrame);
+    this.#parse(joined, 0, onFrame);
+    this.#parse(chunk, fromChunk, onFrame);
   }
 
-  #parse(buf: Buffer, onFrame: FrameHandler): void {
-    let pos = 0;
+  #parse(buf: Buffer, from: number, onFrame: FrameRangeHandler): void {
+    let pos = from;
     const end = buf.length;
     while (end - pos >= FRAME_LENGTH_FIELD_BYTES) {
-      const length = this.#checkLength(buf.readInt32BE(pos));
+      const length = this.#checkLength(int32At(buf, pos));
       if (end - pos - FRAME_LENGTH_FIELD_BYTES < length) break;
       const start = pos + FRAME_LENGTH_FIELD_BYTES;
-      checkHeaderWord(buf.readInt32BE(start), length);
+      checkHeaderWord(int32At(buf, start), length);
       pos = start + length;
-      onFrame(buf.subarray(start, pos));
+      onFrame(buf, start, pos);
     }
     if (pos < end) {
       const rest = buf.subarray(pos);
@@ -106,6 +120,11 @@ export class FrameDecoder {
     }
     return length;
   }
+}
+
+/** Big-endian int32 at `pos`, which the caller has checked lies within `buf` (Buffer#readInt32BE checks again). */
+function int32At(buf: Buffer, pos: number): number {
+  return (buf[pos]! << 24) | (buf[pos + 1]! << 16) | (buf[pos + 2]! << 8) | buf[pos + 3]!;
 }
 
 /** Validates the header word against the frame length: serialization type and header bound. */

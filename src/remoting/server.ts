@@ -8,6 +8,7 @@ import { RemotingConnection } from './connection.js';
 import { type LaneOptions, RequestDispatcher, type RequestHandler } from './dispatcher.js';
 import { FRAME_BYTES_MAX_DEFAULT } from './frame.js';
 import { OpaqueCounter } from './opaque.js';
+import { OutboundArena } from './outbound-buffer.js';
 
 export interface RemotingServerOptions {
   logger: Logger;
@@ -27,6 +28,8 @@ export class RemotingServer {
   readonly #server: net.Server;
   readonly #connections = new Set<RemotingConnection>();
   readonly #opaque = new OpaqueCounter();
+  /** Where all connections stage their frames: idle connections hold no buffer of their own. */
+  readonly #arena = new OutboundArena();
   #nextConnectionId = 1;
   #port = 0;
 
@@ -77,6 +80,7 @@ export class RemotingServer {
         logger: this.#logger,
         dispatcher: this.dispatcher,
         nextOpaque: this.#opaque.next,
+        arena: this.#arena,
         onClose: (c) => {
           this.#connections.delete(c);
           this.#options.onConnectionClose?.(c);
