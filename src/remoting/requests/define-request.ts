@@ -141,7 +141,7 @@ function parseValue(kind: Kind, raw: string): string | number | boolean | undefi
   }
 }
 
-function decodeFields(fields: CompiledField[], ext: ExtFields | null, useV2: boolean): Decoded<Record<string, unknown>> {
+function decodeFieldsSlowly(fields: CompiledField[], ext: ExtFields | null, useV2: boolean): Decoded<Record<string, unknown>> {
   const value: Record<string, unknown> = {};
   for (const f of fields) {
     const key = useV2 ? f.v2Key : f.key;
@@ -155,6 +155,49 @@ function decodeFields(fields: CompiledField[], ext: ExtFields | null, useV2: boo
     value[f.name] = parsed;
   }
   return { ok: true, value };
+}
+
+type FieldsDecoder = (ext: ExtFields | null) => Decoded<Record<string, unknown>>;
+
+/**
+ * A decoder compiled for one field list: direct property reads and one object literal with the
+ * required fields, instead of a loop of keyed reads and property adds (half of a SEND header's
+ * typed decode in the remoting bench). The source is built from our own codec definitions only —
+ * keys and names quoted with JSON.stringify — never from anything received. Where the runtime
+ * forbids code generation, the loop above decodes the same value.
+ */
+function compileDecoder(fields: CompiledField[], useV2: boolean): FieldsDecoder {
+  const lines: string[] = ['if (ext === null) ext = EMPTY;', 'let raw;'];
+  const required: string[] = [];
+  const optional: string[] = [];
+  fields.forEach((f, i) => {
+    const key = JSON.stringify(useV2 ? f.v2Key : f.key);
+    const wireKey = useV2 ? f.v2Key : f.key;
+    lines.push(`raw = ext[${key}];`);
+    const parse = f.kind === 'string' ? 'raw' : `parse(${JSON.stringify(f.kind)}, raw)`;
+    const invalid = JSON.stringify(`the custom field <${wireKey}> is not a valid ${f.kind}: `);
+    const check = f.kind === 'string' ? '' : `if (v${i} === undefined) return { ok: false, error: ${invalid} + raw };`;
+    if (f.optional) {
+      lines.push(`let v${i};`, `if (raw !== undefined) { v${i} = ${parse}; ${check} }`);
+      optional.push(`if (v${i} !== undefined) value[${JSON.stringify(f.name)}] = v${i};`);
+    } else {
+      lines.push(`if (raw === undefined) return { ok: false, error: ${JSON.stringify(`the custom field <${wireKey}> is null`)} };`);
+      lines.push(`const v${i} = ${parse};`, check);
+      required.push(`${JSON.stringify(f.name)}: v${i}`);
+    }
+  });
+  lines.push(`const value = { ${required.join(', ')} };`, ...optional, 'return { ok: true, value };');
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the comment above
+    const factory = new Function('parse', 'EMPTY', `return function decode(ext) {\n${lines.join('\n')}\n};`) as (
+      parse: typeof parseValue,
+      empty: ExtFields,
+    ) => FieldsDecoder;
+    return factory(parseValue, Object.freeze({}));
+  } catch (err) {
+    if (!(err instanceof EvalError)) throw err;
+    return (ext) => decodeFieldsSlowly(fields, ext, useV2);
+  }
 }
 
 function encodeFields(fields: CompiledField[], values: Record<string, unknown>, useV2: boolean): ExtFields {
@@ -174,11 +217,14 @@ export function defineRequest<H extends Shape, R extends Shape = Record<never, n
   const headerFields = compile(definition.header);
   const responseFields = compile(definition.response ?? {});
   const v2Codes = new Set(definition.v2Codes ?? []);
+  const decodeV1 = compileDecoder(headerFields, false);
+  const decodeV2 = v2Codes.size > 0 ? compileDecoder(headerFields, true) : decodeV1;
+  const decodeResponseFields = compileDecoder(responseFields, false);
   return {
     codes: definition.codes,
-    decode: (request) => decodeFields(headerFields, request.extFields, v2Codes.has(request.code)) as Decoded<HeaderOf<H>>,
+    decode: (request) => (v2Codes.has(request.code) ? decodeV2 : decodeV1)(request.extFields) as Decoded<HeaderOf<H>>,
     encode: (header, code) => encodeFields(headerFields, header as Record<string, unknown>, code !== undefined && v2Codes.has(code)),
-    decodeResponse: (response) => decodeFields(responseFields, response.extFields, false) as Decoded<HeaderOf<R>>,
+    decodeResponse: (response) => decodeResponseFields(response.extFields) as Decoded<HeaderOf<R>>,
     encodeResponse: (values) => encodeFields(responseFields, values as Record<string, unknown>, false),
   };
 }
