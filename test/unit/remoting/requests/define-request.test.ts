@@ -26,6 +26,16 @@ describe('header field decoding', () => {
     assert.deepEqual(decode({ n: '0', l: '-9223372036854775808' }), { ok: true, value: { n: 0, l: Number.MIN_SAFE_INTEGER } });
   });
 
+  test('an absent optional field is absent from the value, a present one is there', () => {
+    const without = decode({ n: '1', l: '2' });
+    assert.ok(without.ok && !('s' in without.value));
+    assert.deepEqual(decode({ n: '1', l: '2', s: '' }), { ok: true, value: { n: 1, l: 2, s: '' } });
+  });
+
+  test('a header without extFields names the first required field', () => {
+    assert.deepEqual(Probe.decode(RemotingCommand.request(9999, null)), { ok: false, error: 'the custom field <n> is null' });
+  });
+
   test('beyond the Java long range is refused', () => {
     assert.equal(decode({ n: '0', l: '9223372036854775808' }).ok, false);
   });
