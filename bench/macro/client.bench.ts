@@ -4,7 +4,7 @@
 // latency, the client's own CPU per message (this process: user + system), and the broker's RSS.
 //
 //   node dist/bench/macro/client.bench.js [--seconds 5] [--inflight 256] [--body 1024] [--queues 8]
-//        [--flush ASYNC_FLUSH|SYNC_FLUSH] [--batch 32] [--dir /tmp]
+//        [--flush ASYNC_FLUSH|SYNC_FLUSH] [--batch 32] [--serialize ROCKETMQ|JSON] [--dir /tmp]
 //
 // The broker issue's end-to-end goals (>= 150k msgs/s ASYNC produce, >= 300k consume, RSS <= 150
 // MiB) were measured with the raw load generator (broker.bench.ts); this bench measures them
@@ -30,6 +30,8 @@ const { values: args } = parseArgs({
     /** consumeMessageBatchMaxSize of the consumer (and its pullBatchSize). */
     batch: { type: 'string', default: '32' },
     dir: { type: 'string', default: os.tmpdir() },
+    /** Header serialization of the client's requests: JSON or ROCKETMQ (ClientConfig.serializeType). */
+    serialize: { type: 'string', default: 'ROCKETMQ' },
   },
 });
 
@@ -39,6 +41,7 @@ const BODY = Buffer.alloc(Number(args.body), 0x61);
 const QUEUES = Number(args.queues);
 const BATCH = Number(args.batch);
 const TOPIC = 'ClientBenchTopic';
+const SERIALIZE = args.serialize === 'JSON' ? 'JSON' : 'ROCKETMQ';
 
 
 function cpuUs(since: NodeJS.CpuUsage): number {
@@ -88,6 +91,7 @@ async function consume(namesrvAddr: string, expected: number): Promise<{ consume
     namesrvAddr,
     consumerGroup: 'CID_client_bench',
     instanceName: 'client-bench-consumer',
+    serializeType: SERIALIZE,
     consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
     pullBatchSize: BATCH,
     consumeMessageBatchMaxSize: BATCH,
@@ -127,13 +131,13 @@ async function main(): Promise<void> {
     const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssOf(broker.pid))), 100);
     cleanups.push(() => clearInterval(rssTimer));
 
-    const producer = new Producer({ namesrvAddr: namesrv.addr, producerGroup: 'PID_client_bench', instanceName: 'client-bench-producer' });
+    const producer = new Producer({ namesrvAddr: namesrv.addr, producerGroup: 'PID_client_bench', instanceName: 'client-bench-producer', serializeType: SERIALIZE });
     await producer.start();
     const p = await produce(producer);
     await producer.shutdown();
     const c = await consume(namesrv.addr, p.acked);
 
-    console.log(`client end to end (${args.flush}), ${INFLIGHT} sends in flight, ${BODY.length}-byte body, ${QUEUES} queues, produce ${SECONDS}s after ${SECONDS / 5}s warm-up, consume batches of ${BATCH}`);
+    console.log(`client end to end (${args.flush}, ${SERIALIZE} headers), ${INFLIGHT} sends in flight, ${BODY.length}-byte body, ${QUEUES} queues, produce ${SECONDS}s after ${SECONDS / 5}s warm-up, consume batches of ${BATCH}`);
     console.log('| produce msgs/s | ack p50 µs | ack p99 µs | client CPU µs/msg sent | consume msgs/s | client CPU µs/msg received | broker RSS MiB |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     console.log(
