@@ -19,6 +19,7 @@ import { PushConsumer } from '../../src/client/consumer/push-consumer.js';
 import { startBroker, startNamesrv } from '../../test/harness/processes.js';
 import { createTopic, Latencies, sleep } from './load-generator.js';
 import { rssOf } from './process-stats.js';
+import { writeBenchResult } from './results.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -143,12 +144,7 @@ async function main(): Promise<void> {
     console.log(
       `| ${Math.round(p.rate)} | ${p.p50us.toFixed(0)} | ${p.p99us.toFixed(0)} | ${p.cpuUsPerMsg.toFixed(1)} | ${Math.round(c.consumed / c.seconds)} | ${c.cpuUsPerMsg.toFixed(1)} | ${(rssMax / 2 ** 20).toFixed(0)} |`,
     );
-    const dir = path.resolve('bench', 'results');
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, `client-${Date.now()}.json`),
-      JSON.stringify({ bench: 'client', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, config: args, produce: p, consume: c, brokerRssMaxMiB: rssMax / 2 ** 20 }, null, 2),
-    );
+    writeBenchResult('client', { config: args, produce: p, consume: c, brokerRssMaxMiB: rssMax / 2 ** 20 });
   } finally {
     for (const fn of cleanups.reverse()) await fn();
   }

@@ -14,7 +14,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_MESSAGE_DELAY_LEVEL, DelayLevels } from '../../src/broker/schedule/delay-levels.js';
 import { RequestCode } from '../../src/remoting/codes/request-code.js';
@@ -25,6 +24,7 @@ import { GetMaxOffset } from '../../src/remoting/requests/offsets.js';
 import { SendMessage } from '../../src/remoting/requests/send.js';
 import { startBroker, startNamesrv } from '../../test/harness/processes.js';
 import { createTopic, Latencies, sleep } from './load-generator.js';
+import { writeBenchResult } from './results.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -138,19 +138,10 @@ async function main(): Promise<void> {
   console.log('| ---: | ---: | ---: | ---: | ---: |');
   console.log(`| ${Math.round(row.sendRate!)} | ${row.sendP50us!.toFixed(0)} | ${row.sendP99us!.toFixed(0)} | ${Math.round(row.deliverRate!)} | ${row.firstDeliveryMs!.toFixed(0)} |`);
 
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  const dir = path.join(repo, 'bench', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const record = {
-    bench: 'delay',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
+  writeBenchResult('delay', {
     config: { count: COUNT, level: LEVEL, connections: CONNECTIONS, inflight: INFLIGHT, bodyBytes: BODY.length, queues: QUEUES, flush: FLUSH },
     row,
-  };
-  fs.writeFileSync(path.join(dir, `delay-${Date.now()}.json`), JSON.stringify(record, null, 2));
+  });
 }
 
 await main();

@@ -14,7 +14,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RemotingClient } from '../../src/remoting/client.js';
 import { RequestCode } from '../../src/remoting/codes/request-code.js';
@@ -26,6 +25,7 @@ import { startBroker, startNamesrv } from '../../test/harness/processes.js';
 import { sendTimerMessages, type TimerSpec } from '../../test/harness/timer-traffic.js';
 import { createTopic, sleep } from './load-generator.js';
 import { rssOf } from './process-stats.js';
+import { writeBenchResult } from './results.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -105,12 +105,7 @@ async function main(): Promise<void> {
   console.log('| enqueue msgs/s | delivery msgs/s | broker RSS MiB |');
   console.log('| ---: | ---: | ---: |');
   console.log(`| ${Math.round(row.enqueueRate!)} | ${Math.round(row.deliveryRate!)} | ${row.brokerRssMaxMiB!.toFixed(0)} |`);
-  const dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/results');
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(
-    path.join(dir, `timer-${Date.now()}.json`),
-    JSON.stringify({ bench: 'timer', date: new Date().toISOString(), node: process.version, cpu: os.cpus()[0]?.model, cores: os.cpus().length, config: { count: COUNT, days: Number(args.days), bodyBytes: BODY_BYTES, inflight: INFLIGHT, queues: QUEUES }, row }, null, 2),
-  );
+  writeBenchResult('timer', { config: { count: COUNT, days: Number(args.days), bodyBytes: BODY_BYTES, inflight: INFLIGHT, queues: QUEUES }, row });
 }
 
 await main();

@@ -17,7 +17,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { decodeOffsetMsgId } from '../../src/common/message/message-id.js';
 import { MessageSysFlag } from '../../src/common/message/message-sys-flag.js';
@@ -30,6 +29,7 @@ import { SendMessage } from '../../src/remoting/requests/send.js';
 import { EndTransaction, TransactionResolution } from '../../src/remoting/requests/transaction.js';
 import { startBroker, startNamesrv } from '../../test/harness/processes.js';
 import { createTopic, Latencies, sleep } from './load-generator.js';
+import { writeBenchResult } from './results.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -200,19 +200,10 @@ async function main(): Promise<void> {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   console.log(`| ${ONEWAY ? 'one-way' : 'awaited'} | ${Math.round(result.rate)} | ${p50!.toFixed(0)} | ${p99!.toFixed(0)} | ${result.committed} | ${stored} |`);
 
-  const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  const dir = path.join(repo, 'bench', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const record = {
-    bench: 'transaction',
-    date: new Date().toISOString(),
-    node: process.version,
-    cpu: os.cpus()[0]?.model,
-    cores: os.cpus().length,
+  writeBenchResult('transaction', {
     config: { seconds: SECONDS, warmupSeconds: SECONDS / 5, connections: CONNECTIONS, inflight: INFLIGHT, bodyBytes: BODY.length, queues: QUEUES, oneway: ONEWAY },
     result: { rate: result.rate, p50us: p50, p99us: p99, committed: result.committed, stored },
-  };
-  fs.writeFileSync(path.join(dir, `transaction-${Date.now()}.json`), JSON.stringify(record, null, 2));
+  });
 }
 
 await main();
