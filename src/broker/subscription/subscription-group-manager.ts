@@ -25,6 +25,7 @@ import {
 } from '../../common/fastjson.js';
 import { type DataVersion, nextDataVersion, readDataVersion } from '../../common/topic-config.js';
 import { JsonConfigFile } from '../json-config-file.js';
+import { type SubscriptionGroupConfig as CommonSubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS } from '../../common/subscription-group-config.js';
 
 export const SUBSCRIPTION_GROUP_FILE = 'subscriptionGroup.json';
 
@@ -43,37 +44,14 @@ export function isSysConsumerGroup(group: string): boolean {
   return group.startsWith(CID_RMQ_SYS_PREFIX);
 }
 
-export interface SubscriptionGroupConfig {
-  groupName: string;
-  consumeEnable: boolean;
-  /** Unused by 4.9.8 itself; kept for the file and admin tools. */
-  consumeFromMinEnable: boolean;
-  consumeBroadcastEnable: boolean;
-  /** Queues of the group's %RETRY% topic. */
-  retryQueueNums: number;
-  /** Deliveries before a message goes to the %DLQ% topic (the client's value wins when it sends one). */
-  retryMaxTimes: number;
-  brokerId: number;
-  whichBrokerWhenConsumeSlowly: number;
-  notifyConsumerIdsChangedEnable: boolean;
+/** The 4.9.8 fields, plus what a 5.x file carries that we keep as read. */
+export interface SubscriptionGroupConfig extends CommonSubscriptionGroupConfig {
   /**
    * Properties only 5.x has (consumeMessageOrderly, groupRetryPolicy, groupSysFlag,
    * consumeTimeoutMinute, attributes...), kept as read and written back unchanged.
    */
   extras?: Record<string, unknown>;
 }
-
-/** Java's SubscriptionGroupConfig field defaults. */
-export const SUBSCRIPTION_GROUP_DEFAULTS = Object.freeze({
-  consumeEnable: true,
-  consumeFromMinEnable: true,
-  consumeBroadcastEnable: true,
-  retryQueueNums: 1,
-  retryMaxTimes: 16,
-  brokerId: 0,
-  whichBrokerWhenConsumeSlowly: 1,
-  notifyConsumerIdsChangedEnable: true,
-});
 
 export function createSubscriptionGroupConfig(
   groupName: string,

@@ -6,28 +6,11 @@
 //   {"brokerId":0,"consumeBroadcastEnable":false,"consumeEnable":true,"consumeFromMinEnable":false,
 //    "groupName":"G","notifyConsumerIdsChangedEnable":true,"retryMaxTimes":16,"retryQueueNums":1,
 //    "whichBrokerWhenConsumeSlowly":1}
-// The broker keeps its own copy of this type (broker/subscription); the client may not import it.
 
 import { toFastJson } from '../../common/fastjson.js';
+import { type SubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS } from '../../common/subscription-group-config.js';
 
-export interface SubscriptionGroupConfig {
-  groupName: string;
-  /** The group may consume at all. */
-  consumeEnable: boolean;
-  /** Kept for admin tools; 4.9.8 itself does not act on it. */
-  consumeFromMinEnable: boolean;
-  /** The group may consume in BROADCASTING mode. */
-  consumeBroadcastEnable: boolean;
-  /** Queues of the group's %RETRY% topic. */
-  retryQueueNums: number;
-  /** Deliveries before a message goes to the group's %DLQ% topic. */
-  retryMaxTimes: number;
-  /** Which broker of the group to read from (0 = master). */
-  brokerId: number;
-  whichBrokerWhenConsumeSlowly: number;
-  /** Tell the group's consumers when its membership changes (they rebalance at once). */
-  notifyConsumerIdsChangedEnable: boolean;
-}
+export type { SubscriptionGroupConfig };
 
 /**
  * What mqadmin updateSubGroup starts from: Java's field defaults, except that it turns
@@ -36,14 +19,9 @@ export interface SubscriptionGroupConfig {
 export function subscriptionGroupConfigForUpdate(groupName: string, fields: Partial<Omit<SubscriptionGroupConfig, 'groupName'>> = {}): SubscriptionGroupConfig {
   return {
     groupName,
-    consumeEnable: true,
+    ...SUBSCRIPTION_GROUP_DEFAULTS,
     consumeFromMinEnable: false,
     consumeBroadcastEnable: false,
-    retryQueueNums: 1,
-    retryMaxTimes: 16,
-    brokerId: 0,
-    whichBrokerWhenConsumeSlowly: 1,
-    notifyConsumerIdsChangedEnable: true,
     ...fields,
   };
 }
