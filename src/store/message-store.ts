@@ -311,7 +311,8 @@ export class MessageStore {
       if (indexEnable) this.index.buildIndex(req);
     }
     this.consumeQueues.commitAll();
-    if (indexEnable) this.index.commit();
+    // Index entries are not written per batch: queries read the file being built from memory,
+    // and its append buffer is written when full and at every flush.
     const last = batch[batch.length - 1]!;
     this.#lastDispatchedStoreTimestamp = last.storeTimestamp;
     if (last.commitLogOffset + last.msgSize > this.#reputOffset) this.#reputOffset = last.commitLogOffset + last.msgSize;

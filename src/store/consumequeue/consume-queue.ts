@@ -8,9 +8,13 @@
 // (mappedFileSizeConsumeQueue, a multiple of 20). The entry for queue offset n sits at logical
 // byte n * 20 of the run, so the file holding it is found by arithmetic alone.
 //
-// Visibility: putEntry only encodes into a per-queue pending buffer; commit() writes it (one
-// write per file touched). Readers go through the file, bounded by the committed write position,
-// so an entry is invisible, and maxOffsetInQueue does not move, until commit() has run.
+// Visibility: putEntry only encodes into a per-queue pending buffer; commit() publishes what is
+// pending to readers (maxOffsetInQueue moves), so an entry is invisible until commit() has run.
+// Published entries reach the file later, in one write per file touched: once WRITE_BEHIND_BYTES
+// of them have gathered, and at every flush and close. Until then readers get them from memory.
+// Java writes each entry into a mapped file; here a write per queue per dispatch batch would be
+// one system call per handful of entries. A crash loses nothing the CommitLog holds: recovery
+// re-dispatches every record past the checkpoint, which a flush moves only after writing.
 
 import assert from 'node:assert';
 import path from 'node:path';
@@ -41,6 +45,8 @@ export const CQ_BLANK_SIZE = 0x7fff_ffff;
 /** The pending buffer starts this small and doubles; one larger than PENDING_KEEP_MAX is dropped after commit. */
 const PENDING_INITIAL_BYTES = 1024;
 const PENDING_KEEP_MAX = 1024 * 1024;
+/** Published entries gathered in memory before they are written to the file. */
+const WRITE_BEHIND_BYTES = 8 * 1024;
 /** Recovery and maintenance scans read the files this many entries at a time. */
 const SCAN_CHUNK_BYTES = 4096 * CQ_ENTRY_BYTES;
 
@@ -95,6 +101,8 @@ export class ConsumeQueue {
   #putMaxPhysicOffset = -1;
   #pending: Buffer = Buffer.alloc(0);
   #pendingBytes = 0;
+  /** The first bytes of #pending, published to readers but not yet written. */
+  #publishedBytes = 0;
   /** Logical byte offset where the pending bytes go (meaningful while #pendingBytes > 0). */
   #pendingStart = 0;
   /** minLogicOffset to publish at the next commit (fillPreBlank), or -1. */
@@ -190,49 +198,70 @@ export class ConsumeQueue {
     this.#putMaxPhysicOffset = commitLogOffset + size;
   }
 
-  /** True when the queue has entries not yet written by commit(). */
+  /** True when the queue has entries not yet published by commit(). */
   get hasPending(): boolean {
-    return this.#pendingBytes > 0;
+    return this.#pendingBytes > this.#publishedBytes;
   }
 
-  /** Writes the pending entries, one write per file they fall in, and publishes them to readers. */
+  /** Bytes of published entries not yet in the file. */
+  get unwrittenBytes(): number {
+    return this.#publishedBytes;
+  }
+
+  /** Publishes the pending entries to readers; writes them once enough have gathered. */
   commit(): void {
-    if (this.#pendingBytes === 0) return;
+    if (this.#pendingBytes > this.#publishedBytes) {
+      this.#publishedBytes = this.#pendingBytes;
+      this.#maxPhysicOffset = this.#putMaxPhysicOffset;
+      if (this.#pendingMinLogicOffset >= 0) {
+        this.#minLogicOffset = this.#pendingMinLogicOffset;
+        this.#pendingMinLogicOffset = -1;
+      }
+    }
+    if (this.#publishedBytes >= WRITE_BEHIND_BYTES) this.write();
+  }
+
+  /** Writes the published entries, one write per file they fall in. */
+  write(): void {
+    const bytes = this.#publishedBytes;
+    if (bytes === 0) return;
     if (this.#segments.segments.length === 0) this.io.mkdirp(this.dir);
     let done = 0;
     try {
-      while (done < this.#pendingBytes) {
+      while (done < bytes) {
         const at = this.#pendingStart + done;
         const segment = this.#segments.lastForAppend(at);
         if (segment.wroteOffset !== at) assert.fail(`${this.dir}: pending entries start at ${at}, the queue ends at ${segment.wroteOffset}`);
-        const length = Math.min(segment.remaining, this.#pendingBytes - done);
+        const length = Math.min(segment.remaining, bytes - done);
         this.#segments.append(segment, this.#pending, done, length);
         done += length;
       }
     } finally {
-      if (done < this.#pendingBytes) {
-        // A write failed: keep what was not written, so a retry continues where this one stopped.
+      // On a failed write, what was not written stays, so a retry continues where this one stopped.
+      if (done > 0) {
         this.#pending.copyWithin(0, done, this.#pendingBytes);
         this.#pendingStart += done;
         this.#pendingBytes -= done;
+        this.#publishedBytes -= done;
       }
     }
-    this.#pendingBytes = 0;
-    this.#maxPhysicOffset = this.#putMaxPhysicOffset;
-    if (this.#pendingMinLogicOffset >= 0) {
-      this.#minLogicOffset = this.#pendingMinLogicOffset;
-      this.#pendingMinLogicOffset = -1;
-    }
-    if (this.#pending.length > PENDING_KEEP_MAX) this.#pending = Buffer.alloc(0);
+    if (this.#pendingBytes === 0 && this.#pending.length > PENDING_KEEP_MAX) this.#pending = Buffer.alloc(0);
   }
 
-  /** fdatasyncs what commit() wrote. */
+  /** Writes and fdatasyncs what commit() published. */
   async flush(): Promise<void> {
+    this.write();
     await this.#segments.flush();
   }
 
   flushSync(): void {
+    this.write();
     this.#segments.flushSync();
+  }
+
+  /** Logical byte offset just past the last published entry. */
+  #publishedEnd(): number {
+    return this.#publishedBytes > 0 ? this.#pendingStart + this.#publishedBytes : this.#segments.maxOffset();
   }
 
   /** First queue offset served. */
@@ -242,7 +271,7 @@ export class ConsumeQueue {
 
   /** The next queue offset to be written: committed entries, blanks included. */
   get maxOffsetInQueue(): number {
-    return this.#segments.maxOffset() / CQ_ENTRY_BYTES;
+    return this.#publishedEnd() / CQ_ENTRY_BYTES;
   }
 
   /** CommitLog end (offset + size) of the last committed entry; -1 when there is none. */
@@ -256,7 +285,15 @@ export class ConsumeQueue {
    */
   readEntries(queueOffset: number, maxCount: number): ConsumeQueueRead {
     const position = queueOffset * CQ_ENTRY_BYTES;
-    if (maxCount <= 0 || !(position >= this.#minLogicOffset) || position >= this.#segments.maxOffset()) return EMPTY_READ;
+    const end = this.#publishedEnd();
+    if (maxCount <= 0 || !(position >= this.#minLogicOffset) || position >= end) return EMPTY_READ;
+    if (position >= this.#segments.maxOffset()) {
+      // Published, not yet written: a copy from memory (the pending buffer is reused).
+      const fileEnd = position - (position % this.fileSize) + this.fileSize;
+      const count = Math.min(maxCount, (Math.min(end, fileEnd) - position) / CQ_ENTRY_BYTES);
+      const from = position - this.#pendingStart;
+      return { buf: Buffer.from(this.#pending.subarray(from, from + count * CQ_ENTRY_BYTES)), count };
+    }
     const segment = this.#segments.findByOffset(position);
     if (segment === undefined) return EMPTY_READ;
     const inFile = position - segment.fileFromOffset;
@@ -269,7 +306,8 @@ export class ConsumeQueue {
   /** The committed entry at `queueOffset`, or undefined outside [minOffsetInQueue, maxOffsetInQueue). */
   entryAt(queueOffset: number): ConsumeQueueEntry | undefined {
     const position = queueOffset * CQ_ENTRY_BYTES;
-    if (!(position >= this.#minLogicOffset) || position >= this.#segments.maxOffset()) return undefined;
+    if (!(position >= this.#minLogicOffset) || position >= this.#publishedEnd()) return undefined;
+    if (position >= this.#segments.maxOffset()) return entryIn(this.#pending, position - this.#pendingStart);
     const segment = this.#segments.findByOffset(position);
     if (segment === undefined) return undefined;
     return this.#readEntryIn(segment, position - segment.fileFromOffset);
@@ -316,6 +354,7 @@ export class ConsumeQueue {
    */
   truncateDirty(commitLogMaxOffset: number): void {
     this.commit();
+    this.write();
     // Entries rise with the CommitLog: when the last one ends in time, every one does.
     if (this.#maxPhysicOffset >= 0 && this.#maxPhysicOffset <= commitLogMaxOffset) return;
     const segments = this.#segments.segments;
@@ -351,6 +390,7 @@ export class ConsumeQueue {
    * `commitLogMinOffset` (Java correctMinOffset); never backwards, never onto a blank.
    */
   correctMinOffset(commitLogMinOffset: number): void {
+    this.write();
     const first = this.#segments.first();
     if (first === undefined) return;
     const from = Math.max(this.#minLogicOffset, first.fileFromOffset);
@@ -363,6 +403,7 @@ export class ConsumeQueue {
    * then corrects the min offset (Java deleteExpiredFile). Returns how many files went.
    */
   deleteExpiredFiles(commitLogMinOffset: number): number {
+    this.write();
     const segments = this.#segments.segments;
     let expired = 0;
     for (let i = 0; i < segments.length - 1; i++) {
@@ -384,9 +425,10 @@ export class ConsumeQueue {
     this.#setMaxPhysicOffset(-1);
   }
 
-  /** Commits what is pending, then closes the files. */
+  /** Commits and writes what is pending, then closes the files. */
   close(): void {
     this.commit();
+    this.write();
     this.#segments.close();
   }
 
@@ -399,6 +441,7 @@ export class ConsumeQueue {
 
   #dropPending(): void {
     this.#pendingBytes = 0;
+    this.#publishedBytes = 0;
     this.#pendingMinLogicOffset = -1;
   }
 
@@ -430,7 +473,7 @@ export class ConsumeQueue {
     buf.writeInt32BE(size, at + CQ_SIZE_POS);
     writeInt64BE(buf, at + CQ_TAGS_CODE_POS, tagsCode);
     this.#pendingBytes = at + CQ_ENTRY_BYTES;
-    if (at === 0) this.#onPending?.(this);
+    if (at === this.#publishedBytes) this.#onPending?.(this);
   }
 
   #growPending(needed: number): void {
@@ -445,11 +488,7 @@ export class ConsumeQueue {
   #readEntryIn(segment: SegmentFile, position: number): ConsumeQueueEntry | undefined {
     const got = segment.read(position, CQ_ENTRY_BYTES, this.#probe).length;
     if (got < CQ_ENTRY_BYTES) return undefined;
-    return {
-      commitLogOffset: readInt64BE(this.#probe, CQ_COMMIT_LOG_OFFSET_POS),
-      size: this.#probe.readInt32BE(CQ_SIZE_POS),
-      tagsCode: readInt64BE(this.#probe, CQ_TAGS_CODE_POS),
-    };
+    return entryIn(this.#probe, 0);
   }
 
   /**
@@ -500,4 +539,12 @@ export class ConsumeQueue {
     }
     this.io.datasyncSync(segment.fd);
   }
+}
+
+function entryIn(buf: Buffer, at: number): ConsumeQueueEntry {
+  return {
+    commitLogOffset: readInt64BE(buf, at + CQ_COMMIT_LOG_OFFSET_POS),
+    size: buf.readInt32BE(at + CQ_SIZE_POS),
+    tagsCode: readInt64BE(buf, at + CQ_TAGS_CODE_POS),
+  };
 }

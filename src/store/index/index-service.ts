@@ -150,7 +150,7 @@ export class IndexService {
     }
   }
 
-  /** Writes buffered entries to their files (one write per file). Call once per dispatch batch. */
+  /** Writes buffered entries to their files (one write per file); flush does it too. */
   commit(): void {
     for (const file of this.#sealed) file.commit();
     const last = this.#files.at(-1);

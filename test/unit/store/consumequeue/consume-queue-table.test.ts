@@ -32,7 +32,7 @@ test('load finds topic and numeric queueId directories only', (t) => {
   assert.deepEqual(table.queueOffsetTable(), new Map([['%RETRY%g-1', 1], ['A-0', 1], ['A-3', 1]]));
 });
 
-test('commitAll writes only the queues touched since the last commit', (t) => {
+test('commitAll publishes only the queues touched since the last commit; flushAll writes them, one write per queue', async (t) => {
   const root = tempDir(t);
   const io = new CountingFileIO();
   const table = new ConsumeQueueTable(io, root, FILE);
@@ -42,15 +42,22 @@ test('commitAll writes only the queues touched since the last commit', (t) => {
   assert.equal(table.get('A', 0)!.maxOffsetInQueue, 0, 'nothing visible before commit');
   io.writes = 0;
   table.commitAll();
-  assert.equal(io.writes, 2, 'one write per queue');
   assert.equal(table.get('A', 0)!.maxOffsetInQueue, 5);
+  assert.equal(table.get('B', 0)!.maxOffsetInQueue, 1);
+  assert.equal(io.writes, 0, 'published, written later');
+  await table.flushAll();
+  assert.equal(io.writes, 2, 'one write per queue');
 
   table.putEntry('B', 0, 600, 50, 0, 1);
-  io.writes = 0;
+  assert.equal(table.get('B', 0)!.hasPending, true);
   table.commitAll();
+  assert.equal(table.get('B', 0)!.hasPending, false);
+  assert.equal(table.get('B', 0)!.maxOffsetInQueue, 2);
+  io.writes = 0;
+  await table.flushAll();
   assert.equal(io.writes, 1, 'A was not touched');
   io.writes = 0;
-  table.commitAll();
+  await table.flushAll();
   assert.equal(io.writes, 0);
   assert.equal(table.maxPhysicOffset(), 650);
 });

@@ -89,14 +89,46 @@ test('an uncommitted entry is invisible to readers', (t) => {
   assert.deepEqual(queue.entryAt(3), entry(3));
 });
 
-test('a new queue writes no file until its first commit', (t) => {
+test('a new queue writes no file until its entries are written', (t) => {
   const root = tempDir(t);
   const queue = new ConsumeQueue(new NodeFileIO(), root, TOPIC, 0, SMALL_FILE);
   t.after(() => queue.close());
   putRange(queue, 0, 1);
-  assert.equal(fs.existsSync(queueDir(root)), false);
   queue.commit();
+  assert.equal(fs.existsSync(queueDir(root)), false);
+  queue.write();
   assert.deepEqual(files(root), ['00000000000000000000']);
+});
+
+test('published entries are served from memory until written, then from the file, the same bytes', (t) => {
+  const root = tempDir(t);
+  const io = new CountingFileIO();
+  const queue = open(t, root, 6000, io);
+  io.writes = 0;
+  putRange(queue, 0, 40);
+  queue.commit();
+  assert.equal(io.writes, 0, 'a commit below the write-behind threshold writes nothing');
+  assert.ok(queue.unwrittenBytes > 0);
+  const fromMemory = queue.readEntries(0, 100);
+  assert.deepEqual(decodeEntries(fromMemory.buf, fromMemory.count), range(0, 40));
+  assert.deepEqual(queue.entryAt(39), entry(39));
+  queue.write();
+  assert.equal(io.writes, 1);
+  assert.equal(queue.unwrittenBytes, 0);
+  const fromFile = queue.readEntries(0, 100);
+  assert.deepEqual(fromFile.buf, fromMemory.buf);
+  assert.deepEqual(queue.entryAt(39), entry(39));
+  // A later batch: written part from the file, published part from memory, read across both.
+  putRange(queue, 40, 45);
+  queue.commit();
+  assert.deepEqual(readAll(queue), range(0, 45));
+  // Enough gathered entries are written by commit itself.
+  io.writes = 0;
+  putRange(queue, 45, 500);
+  queue.commit();
+  assert.ok(io.writes >= 1, 'commit writes once 8 KiB have gathered');
+  assert.equal(queue.unwrittenBytes, 0);
+  assert.deepEqual(readAll(queue), range(0, 500));
 });
 
 test('rolls across files and reads stop at the file boundary', (t) => {
@@ -106,7 +138,8 @@ test('rolls across files and reads stop at the file boundary', (t) => {
   putRange(queue, 0, 25);
   io.writes = 0;
   queue.commit();
-  assert.equal(io.writes, 3, 'one write per file per commit');
+  queue.write();
+  assert.equal(io.writes, 3, 'one write per file');
   assert.deepEqual(files(root), ['00000000000000000000', '00000000000000000200', '00000000000000000400']);
   for (const name of files(root)) assert.equal(fs.statSync(path.join(queueDir(root), name)).size, SMALL_FILE);
   assert.equal(queue.maxOffsetInQueue, 25);
@@ -208,6 +241,7 @@ test('a first entry at a non-zero offset is preceded by blanks (fillPreBlank)', 
   putRange(queue, 13, 15);
   assert.equal(queue.minOffsetInQueue, 0, 'min moves only at commit');
   queue.commit();
+  queue.write();
   // Queue offset 13 lives in the second file (offsets 10..19): that file is created, the first never is.
   assert.deepEqual(files(root), ['00000000000000000200']);
   assert.equal(queue.minOffsetInQueue, 13);
@@ -234,6 +268,9 @@ test('a first entry inside the first file fills blanks from 0', (t) => {
   const queue = open(t, root);
   putRange(queue, 3, 5);
   queue.commit();
+  assert.equal(queue.minOffsetInQueue, 3);
+  assert.deepEqual(readAll(queue), range(3, 5), 'served from memory before the write');
+  queue.write();
   assert.deepEqual(files(root), ['00000000000000000000']);
   assert.equal(queue.minOffsetInQueue, 3);
   assert.deepEqual(readAll(queue), range(3, 5));
