@@ -13,12 +13,24 @@ export function readInt64BE(buf: Buffer, pos: number): number {
   return Number.isSafeInteger(value) ? value : Number.NaN;
 }
 
-/** Writes a safe integer as a big-endian int64; anything else is a caller bug. */
-export function writeInt64BE(buf: Buffer, pos: number, value: number): void {
+/**
+ * Writes a safe integer as a big-endian int64; anything else is a caller bug. Byte stores, not
+ * Buffer#writeInt32BE: this runs several times per message on the append path, and the stores
+ * skip the range checks the safe-integer check already covers.
+ */
+export function writeInt64BE(buf: Uint8Array, pos: number, value: number): void {
   if (!Number.isSafeInteger(value)) throw new RangeError(`${value} is not a safe integer for an int64 field`);
-  const hi = Math.floor(value / TWO_POW_32);
-  buf.writeInt32BE(hi, pos);
-  buf.writeUInt32BE(value - hi * TWO_POW_32, pos + 4);
+  if (pos < 0 || pos + 8 > buf.length) throw new RangeError(`an int64 at ${pos} does not fit in ${buf.length} bytes`);
+  const hi = Math.floor(value / TWO_POW_32); // two's complement: -1 for small negatives
+  const lo = value - hi * TWO_POW_32; // 0 .. 2^32-1
+  buf[pos] = hi >>> 24;
+  buf[pos + 1] = hi >>> 16;
+  buf[pos + 2] = hi >>> 8;
+  buf[pos + 3] = hi;
+  buf[pos + 4] = lo >>> 24;
+  buf[pos + 5] = lo >>> 16;
+  buf[pos + 6] = lo >>> 8;
+  buf[pos + 7] = lo;
 }
 
 /** 16 uppercase hex digits of a safe non-negative integer, as Java prints a long's bytes. */

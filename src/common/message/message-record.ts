@@ -208,26 +208,27 @@ export function writeMessageRecord(buf: Buffer, offset: number, msg: MessageReco
     throw new RangeError(`properties of ${propertiesLength} bytes exceed ${PROPERTIES_BYTES_MAX}`);
   }
 
-  buf.writeInt32BE(size, offset + TOTAL_SIZE_POS);
-  buf.writeInt32BE(magicCode, offset + MAGIC_CODE_POS);
-  buf.writeInt32BE(msg.bodyCRC ?? computeBodyCRC(msg.body), offset + BODY_CRC_POS);
-  buf.writeInt32BE(msg.queueId, offset + QUEUE_ID_POS);
-  buf.writeInt32BE(msg.flag, offset + FLAG_POS);
+  // The whole record lies inside buf (checked above): the int32 fields are plain byte stores.
+  putInt32(buf, offset + TOTAL_SIZE_POS, size);
+  putInt32(buf, offset + MAGIC_CODE_POS, magicCode);
+  putInt32(buf, offset + BODY_CRC_POS, msg.bodyCRC ?? computeBodyCRC(msg.body));
+  putInt32(buf, offset + QUEUE_ID_POS, msg.queueId);
+  putInt32(buf, offset + FLAG_POS, msg.flag);
   writeInt64BE(buf, offset + QUEUE_OFFSET_POS, msg.queueOffset);
   writeInt64BE(buf, offset + PHYSICAL_OFFSET_POS, msg.commitLogOffset);
-  buf.writeInt32BE(sysFlag, offset + SYSFLAG_POS);
+  putInt32(buf, offset + SYSFLAG_POS, sysFlag);
   writeInt64BE(buf, offset + BORN_TIMESTAMP_POS, msg.bornTimestamp);
   let pos = offset + BORN_HOST_POS;
   pos += writeSocketAddress(buf, pos, msg.bornHost, (sysFlag & MessageSysFlag.BORNHOST_V6_FLAG) !== 0);
   writeInt64BE(buf, pos, msg.storeTimestamp);
   pos += 8;
   pos += writeSocketAddress(buf, pos, msg.storeHost, (sysFlag & MessageSysFlag.STOREHOSTADDRESS_V6_FLAG) !== 0);
-  buf.writeInt32BE(msg.reconsumeTimes, pos);
+  putInt32(buf, pos, msg.reconsumeTimes);
   writeInt64BE(buf, pos + 4, msg.preparedTransactionOffset);
   pos += 12;
 
   const body = msg.body;
-  buf.writeInt32BE(body.length, pos);
+  putInt32(buf, pos, body.length);
   buf.set(body, pos + 4); // the one copy of the body
   pos += 4 + body.length;
 
@@ -251,6 +252,15 @@ export function writeMessageRecord(buf: Buffer, offset: number, msg: MessageReco
   // A size that disagrees with msg would leave a record that lies about its length.
   assert.equal(pos, end, 'record size disagrees with the message it was computed for');
   return size;
+}
+
+/** A Java int at `pos`, known to be inside `buf`; a value outside the int range is refused. */
+function putInt32(buf: Buffer, pos: number, value: number): void {
+  if ((value | 0) !== value) throw new RangeError(`${value} is out of range for an int32 field`);
+  buf[pos] = value >>> 24;
+  buf[pos + 1] = value >>> 16;
+  buf[pos + 2] = value >>> 8;
+  buf[pos + 3] = value;
 }
 
 /**

@@ -110,6 +110,9 @@ const ZERO_AHEAD_BYTES = 256 * 1024;
 const SYNCS_IN_FLIGHT_MAX = 2;
 const SYNC_BATCH_BYTES = 40 * 1024;
 
+/** Topics whose queue keys are kept (the cache starts over beyond this). */
+const QUEUE_KEY_TOPICS_MAX = 4096;
+
 interface Waiter {
   readonly endOffset: number;
   readonly callback: AppendCallback;
@@ -123,6 +126,11 @@ export class CommitLog {
   readonly segments: SegmentQueue;
   /** `${topic}-${queueId}` → the next queue offset to hand out. */
   readonly topicQueueTable = new Map<string, number>();
+  /**
+   * topic → its topicQueueTable keys by queueId, built once: a key made per append would be a
+   * new string to flatten and hash for every message.
+   */
+  readonly #queueKeys = new Map<string, string[]>();
   readonly #options: CommitLogOptions;
   readonly #buffer: Buffer;
   /** Commit-log offset of #buffer[0]. */
@@ -265,12 +273,22 @@ export class CommitLog {
     const tranType = getTransactionValue(input.sysFlag);
     // Prepared and rolled-back transaction messages are not consumable: they take no queue offset.
     if (tranType === MessageSysFlag.TRANSACTION_PREPARED_TYPE || tranType === MessageSysFlag.TRANSACTION_ROLLBACK_TYPE) return 0;
-    const key = `${input.topic}-${input.queueId}`;
+    const key = this.#queueKey(input.topic, input.queueId);
     const queueOffset = this.topicQueueTable.get(key) ?? 0;
     this.topicQueueTable.set(key, queueOffset + 1);
     this.#takenKeys.push(key);
     this.#takenQueueOffsets.push(queueOffset);
     return queueOffset;
+  }
+
+  #queueKey(topic: string, queueId: number): string {
+    let keys = this.#queueKeys.get(topic);
+    if (keys === undefined) {
+      if (this.#queueKeys.size >= QUEUE_KEY_TOPICS_MAX) this.#queueKeys.clear();
+      keys = [];
+      this.#queueKeys.set(topic, keys);
+    }
+    return (keys[queueId] ??= `${topic}-${queueId}`);
   }
 
   /** Ends the current segment with a blank record; the next append starts the next segment. */

@@ -354,6 +354,17 @@ test('refuses properties longer than a signed short can say', () => {
   assert.doesNotThrow(() => encodeMessageRecord({ ...sample, propertiesString: `K\u0001${'v'.repeat(32_765)}` }));
 });
 
+test('refuses int fields outside the Java int range and non-integers, as a RangeError', () => {
+  for (const field of ['queueId', 'flag', 'reconsumeTimes'] as const) {
+    for (const bad of [2 ** 31, -(2 ** 31) - 1, 1.5]) {
+      assert.throws(() => encodeMessageRecord({ ...sample, [field]: bad }), RangeError, `${field} = ${bad}`);
+    }
+  }
+  const edge = decodeMessageRecord(encodeMessageRecord({ ...sample, queueId: 2 ** 31 - 1, flag: -(2 ** 31), reconsumeTimes: 0 }), 0);
+  assert.equal(edge.queueId, 2 ** 31 - 1);
+  assert.equal(edge.flag, -(2 ** 31));
+});
+
 test('records an empty body and empty properties, with a zero CRC', () => {
   const buf = encodeMessageRecord({ ...sample, body: Buffer.alloc(0), propertiesString: '' });
   assert.equal(buf.length, RECORD_FIXED_BYTES + 1);
