@@ -6,6 +6,10 @@
 // --gib N writes N GiB in ASYNC mode instead of running for --seconds, sampling RSS as it goes
 // (the goal: RSS flat, under 300 MiB, while writing 4 GiB).
 //
+// Each writer puts one message, waits for its acknowledgement, and puts the next, through the
+// store's callback API (putMessagesThen), the one the broker's send path uses; the raw loop's
+// writers wait the same way.
+//
 // The raw loop is the ceiling for our design: it copies the same bytes into one reused buffer,
 // writes it once per event-loop turn to fresh 1 GiB files, and fdatasyncs every 500 ms (ASYNC) or
 // after every write with all writers waiting on it (SYNC), with no encoding, CRC or queues.
@@ -75,18 +79,24 @@ async function runStore(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH', bytesTarget
   const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, process.memoryUsage().rss)), 200);
   const t0 = performance.now();
   const deadline = t0 + SECONDS * 1000;
-  const writer = async (): Promise<void> => {
-    while (running) {
+  let failure: string | undefined;
+  await new Promise<void>((allDone) => {
+    let writing = WRITERS;
+    const put = (): void => {
       const start = performance.now();
-      const result = await store.putMessage({ topic: 'BenchTopic', queueId: msgs & 7, body: BODY, properties, propertiesString, bornTimestamp: Date.now(), bornHost: '127.0.0.1:5000' });
-      if (result.status !== 'PUT_OK') throw new Error(`put answered ${result.status}`);
-      const end = performance.now();
-      latencies.add((end - start) * 1000);
-      msgs++;
-      if (bytesTarget > 0 ? msgs * BODY.length >= bytesTarget : end >= deadline) running = false;
-    }
-  };
-  await Promise.all(Array.from({ length: WRITERS }, writer));
+      store.putMessagesThen([{ topic: 'BenchTopic', queueId: msgs & 7, body: BODY, properties, propertiesString, bornTimestamp: Date.now(), bornHost: '127.0.0.1:5000' }], (result) => {
+        const end = performance.now();
+        if (result.status !== 'PUT_OK') failure ??= `put answered ${result.status}`;
+        latencies.add((end - start) * 1000);
+        msgs++;
+        if (failure !== undefined || (bytesTarget > 0 ? msgs * BODY.length >= bytesTarget : end >= deadline)) running = false;
+        if (running) put();
+        else if (--writing === 0) allDone();
+      });
+    };
+    for (let i = 0; i < WRITERS; i++) put();
+  });
+  if (failure !== undefined) throw new Error(failure);
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(rssTimer);
   rssMax = Math.max(rssMax, process.memoryUsage().rss);
@@ -147,26 +157,28 @@ async function runRaw(sync: boolean): Promise<Figures> {
   const flushTimer = sync ? null : setInterval(() => fs.fdatasync(fd, () => undefined), 500);
   const t0 = performance.now();
   const deadline = t0 + SECONDS * 1000;
-  const writer = async (): Promise<void> => {
-    while (running) {
+  await new Promise<void>((allDone) => {
+    let writing = WRITERS;
+    const put = (): void => {
       const start = performance.now();
-      await new Promise<void>((resolve) => {
-        if (pos + record.length > buffer.length) commit();
-        record.copy(buffer, pos);
-        pos += record.length;
-        pending.push(resolve);
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(commit);
-        }
+      if (pos + record.length > buffer.length) commit();
+      record.copy(buffer, pos);
+      pos += record.length;
+      pending.push(() => {
+        const end = performance.now();
+        latencies.add((end - start) * 1000);
+        msgs++;
+        if (end >= deadline) running = false;
+        if (running) put();
+        else if (--writing === 0) allDone();
       });
-      const end = performance.now();
-      latencies.add((end - start) * 1000);
-      msgs++;
-      if (end >= deadline) running = false;
-    }
-  };
-  await Promise.all(Array.from({ length: WRITERS }, writer));
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(commit);
+      }
+    };
+    for (let i = 0; i < WRITERS; i++) put();
+  });
   const seconds = (performance.now() - t0) / 1000;
   if (flushTimer !== null) clearInterval(flushTimer);
   fs.closeSync(fd);

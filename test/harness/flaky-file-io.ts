@@ -8,6 +8,9 @@ export class FlakyFileIO extends NodeFileIO {
   failNextWrite: 'EIO' | 'ENOSPC' | null = null;
   /** When true, datasync never completes until released. */
   hangSync = false;
+  /** When true, each datasync waits in `heldSyncs` until the test releases it, in any order. */
+  holdSyncs = false;
+  readonly heldSyncs: Array<{ readonly fd: number; release(): void }> = [];
   datasyncCalls = 0;
   writeCalls = 0;
   readonly #hung: Array<() => void> = [];
@@ -25,12 +28,15 @@ export class FlakyFileIO extends NodeFileIO {
   override datasync(fd: number): Promise<void> {
     this.datasyncCalls++;
     if (this.hangSync) return new Promise((resolve) => this.#hung.push(() => resolve(super.datasync(fd))));
+    if (this.holdSyncs) return new Promise((resolve) => this.heldSyncs.push({ fd, release: () => resolve(super.datasync(fd)) }));
     return super.datasync(fd);
   }
 
   /** Lets hung syncs complete. */
   releaseSyncs(): void {
     this.hangSync = false;
+    this.holdSyncs = false;
+    for (const held of this.heldSyncs.splice(0)) held.release();
     for (const release of this.#hung.splice(0)) release();
   }
 }

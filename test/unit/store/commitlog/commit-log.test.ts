@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { test } from 'node:test';
-import { checkMessageRecord } from '../../../../src/common/message/message-record.js';
+import { checkMessageRecord, decodeMessageRecord } from '../../../../src/common/message/message-record.js';
 import { MessageStore } from '../../../../src/store/message-store.js';
 import { storeConfig } from '../../../../src/store/store-config.js';
 import { FlakyFileIO } from '../../../harness/flaky-file-io.js';
 import { makeTempDir } from '../../../harness/processes.js';
+import { seededRandom, testSeed } from '../../../harness/seeded-random.js';
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((r) => setTimeout(r, 2));
+  assert.ok(condition(), 'condition not reached in 1 s');
+}
 
 function open(t: { after(fn: () => unknown): void }, overrides: Record<string, string | number | boolean>, io = new FlakyFileIO()): { store: MessageStore; io: FlakyFileIO } {
   const dir = makeTempDir('rmqts-commitlog-');
@@ -59,6 +65,73 @@ test('SYNC_FLUSH answers FLUSH_DISK_TIMEOUT when the sync is late; the message i
   io.releaseSyncs();
   assert.equal(store.getMessage('T', 0, 0, 1).status, 'FOUND');
   assert.equal((await put(store, 2)).status, 'PUT_OK');
+});
+
+test('SYNC_FLUSH: a sync of the new segment that finishes before the sync of the old one acknowledges nothing until both are done', async (t) => {
+  const { store, io } = open(t, { flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: 8192 });
+  io.holdSyncs = true;
+  // In one turn: 3000 bytes, then 5000 that do not fit after them. The second ends the segment
+  // with a blank record, which commits the first at once and starts its sync; the second goes
+  // to the next segment, whose commit starts a second sync, of that segment's file only.
+  const answered: string[] = [];
+  const first = put(store, 1, 3000).then((r) => (answered.push('first'), r));
+  const second = put(store, 2, 5000).then((r) => (answered.push('second'), r));
+  const heldFor = (segment: number) => io.heldSyncs.find((held) => held.fd === store.commitLog.segments.segments[segment]?.fd);
+  await waitUntil(() => heldFor(0) !== undefined && heldFor(1) !== undefined);
+  assert.equal(io.heldSyncs.filter((held) => held.fd === heldFor(1)!.fd).length, 1);
+  const flushedBefore = store.commitLog.flushedOffset;
+  heldFor(1)!.release();
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(answered, [], 'nothing acknowledged while the old segment\'s sync is out');
+  assert.equal(store.commitLog.flushedOffset, flushedBefore, 'the flushed offset waits for the earlier sync');
+  heldFor(0)!.release();
+  const [a, b] = await Promise.all([first, second]);
+  assert.deepEqual([a.status, b.status], ['PUT_OK', 'PUT_OK']);
+  assert.equal(b.appendResults[0]!.commitLogOffset, 8192, 'the second record starts the new segment');
+  assert.equal(store.commitLog.flushedOffset, 8192 + b.appendResults[0]!.msgSize);
+});
+
+test('SYNC_FLUSH: zeros written ahead never reach a stored record, across segment rolls and restarts', async (t) => {
+  const seed = testSeed('zero-ahead');
+  const random = seededRandom(seed);
+  const segmentSize = 1024 * 1024;
+  const { store } = open(t, { flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: segmentSize });
+  const bodies = new Map<number, Buffer>();
+  let next = 0;
+  const writer = async (): Promise<void> => {
+    while (next < 1500) {
+      const i = next++;
+      const body = Buffer.alloc(200 + Math.floor(random() * 4000), (i % 251) + 1);
+      const result = await store.putMessage({ topic: 'T', queueId: i % 4, body, properties: new Map([['KEYS', `k${i}`]]), bornTimestamp: Date.now(), bornHost: '127.0.0.1:1' });
+      assert.equal(result.status, 'PUT_OK');
+      bodies.set(result.appendResults[0]!.commitLogOffset, body);
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, writer));
+  assert.ok(store.commitLog.segments.segments.length >= 3, 'the writes span several segments');
+  const check = (label: string): void => {
+    for (const [offset, body] of bodies) {
+      const record = store.lookMessageByOffset(offset);
+      assert.ok(record !== undefined, `${label}: record at ${offset}`);
+      const decoded = decodeMessageRecord(record, 0, { checkCRC: true });
+      assert.deepEqual(Buffer.from(decoded.body), body, `${label}: body at ${offset}`);
+    }
+  };
+  check('live');
+  // Past the last record the file holds only zeros (the blocks written ahead, or the hole).
+  const last = store.commitLog.segments.last()!;
+  const tail = last.read(last.wrotePosition, Math.min(4096, last.fileSize - last.wrotePosition));
+  assert.ok(tail.every((b) => b === 0), 'zeros after the last record');
+  const dir = store.config.storePathRootDir;
+  await store.shutdown();
+  const reopened = new MessageStore({ config: storeConfig({ storePathRootDir: dir, flushDiskType: 'SYNC_FLUSH', mappedFileSizeCommitLog: segmentSize }), storeHost: '127.0.0.1:10911' });
+  reopened.load();
+  t.after(() => reopened.shutdown());
+  assert.equal(reopened.maxPhyOffset, store.maxPhyOffset, 'recovery ends where the writes ended');
+  for (const [offset, body] of bodies) {
+    const decoded = decodeMessageRecord(reopened.lookMessageByOffset(offset)!, 0, { checkCRC: true });
+    assert.deepEqual(Buffer.from(decoded.body), body, `reopened: body at ${offset}`);
+  }
 });
 
 test('a failed write stores nothing, answers SERVICE_NOT_AVAILABLE, and gives back its queue offsets', async (t) => {
