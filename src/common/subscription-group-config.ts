@@ -32,3 +32,21 @@ export const SUBSCRIPTION_GROUP_DEFAULTS = Object.freeze({
   whichBrokerWhenConsumeSlowly: 1,
   notifyConsumerIdsChangedEnable: true,
 });
+
+/**
+ * The fields as fastjson writes them: every property, in alphabetical order (the broker's
+ * subscriptionGroup.json and the UPDATE_AND_CREATE_SUBSCRIPTIONGROUP body).
+ */
+export function subscriptionGroupConfigFields(config: SubscriptionGroupConfig): { [K in keyof SubscriptionGroupConfig]: SubscriptionGroupConfig[K] } {
+  return {
+    brokerId: config.brokerId,
+    consumeBroadcastEnable: config.consumeBroadcastEnable,
+    consumeEnable: config.consumeEnable,
+    consumeFromMinEnable: config.consumeFromMinEnable,
+    groupName: config.groupName,
+    notifyConsumerIdsChangedEnable: config.notifyConsumerIdsChangedEnable,
+    retryMaxTimes: config.retryMaxTimes,
+    retryQueueNums: config.retryQueueNums,
+    whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly,
+  };
+}

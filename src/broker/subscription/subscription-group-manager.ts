@@ -25,7 +25,7 @@ import {
 } from '../../common/fastjson.js';
 import { type DataVersion, nextDataVersion, readDataVersion } from '../../common/topic-config.js';
 import { JsonConfigFile } from '../json-config-file.js';
-import { type SubscriptionGroupConfig as CommonSubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS } from '../../common/subscription-group-config.js';
+import { type SubscriptionGroupConfig as CommonSubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS, subscriptionGroupConfigFields } from '../../common/subscription-group-config.js';
 
 export const SUBSCRIPTION_GROUP_FILE = 'subscriptionGroup.json';
 
@@ -98,18 +98,7 @@ export function readSubscriptionGroupConfig(value: unknown, field: string): Subs
 
 /** The bean fastjson writes for a config: every property, keys in alphabetical order. */
 export function subscriptionGroupConfigBean(config: SubscriptionGroupConfig): JsonObject {
-  const bean: JsonObject = {
-    ...config.extras,
-    brokerId: config.brokerId,
-    consumeBroadcastEnable: config.consumeBroadcastEnable,
-    consumeEnable: config.consumeEnable,
-    consumeFromMinEnable: config.consumeFromMinEnable,
-    groupName: config.groupName,
-    notifyConsumerIdsChangedEnable: config.notifyConsumerIdsChangedEnable,
-    retryMaxTimes: config.retryMaxTimes,
-    retryQueueNums: config.retryQueueNums,
-    whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly,
-  };
+  const bean: JsonObject = { ...config.extras, ...subscriptionGroupConfigFields(config) };
   const sorted: JsonObject = {};
   for (const key of Object.keys(bean).sort()) sorted[key] = bean[key];
   return sorted;

@@ -8,7 +8,7 @@
 //    "whichBrokerWhenConsumeSlowly":1}
 
 import { toFastJson } from '../../common/fastjson.js';
-import { type SubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS } from '../../common/subscription-group-config.js';
+import { type SubscriptionGroupConfig, SUBSCRIPTION_GROUP_DEFAULTS, subscriptionGroupConfigFields } from '../../common/subscription-group-config.js';
 
 export type { SubscriptionGroupConfig };
 
@@ -27,16 +27,5 @@ export function subscriptionGroupConfigForUpdate(groupName: string, fields: Part
 }
 
 export function encodeSubscriptionGroupConfig(config: SubscriptionGroupConfig): Buffer {
-  const bean = {
-    brokerId: config.brokerId,
-    consumeBroadcastEnable: config.consumeBroadcastEnable,
-    consumeEnable: config.consumeEnable,
-    consumeFromMinEnable: config.consumeFromMinEnable,
-    groupName: config.groupName,
-    notifyConsumerIdsChangedEnable: config.notifyConsumerIdsChangedEnable,
-    retryMaxTimes: config.retryMaxTimes,
-    retryQueueNums: config.retryQueueNums,
-    whichBrokerWhenConsumeSlowly: config.whichBrokerWhenConsumeSlowly,
-  };
-  return Buffer.from(toFastJson(bean), 'utf8');
+  return Buffer.from(toFastJson(subscriptionGroupConfigFields(config)), 'utf8');
 }
