@@ -9,6 +9,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import pino from 'pino';
+import type { BoundaryType } from '../common/boundary-type.js';
 import { checkMessageRecord, PHYSICAL_OFFSET_POS, storeTimestampPos } from '../common/message/message-record.js';
 import { MessageSysFlag, getTransactionValue } from '../common/message/message-sys-flag.js';
 import { encodePropertiesInJavaOrder, MessageConst, PROPERTIES_BYTES_MAX } from '../common/message/properties.js';
@@ -490,10 +491,11 @@ export class MessageStore {
     return this.getMessageStoreTimeStamp(topic, queueId, this.getMinOffsetInQueue(topic, queueId));
   }
 
-  getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number): number {
+  /** See ConsumeQueue.offsetByTime: LOWER (the default) is the first entry stored at or after `timestamp`. */
+  getOffsetInQueueByTime(topic: string, queueId: number, timestamp: number, boundary: BoundaryType = 'LOWER'): number {
     const cq = this.consumeQueues.get(topic, queueId);
     if (cq === undefined) return 0;
-    return cq.offsetByTime(timestamp, (offset, size) => this.#storeTimestampAt(offset, size));
+    return cq.offsetByTime(timestamp, (offset, size) => this.#storeTimestampAt(offset, size), boundary);
   }
 
   #storeTimestampAt(commitLogOffset: number, size: number): number | undefined {

@@ -8,6 +8,7 @@
 // min and max offset 0 and no stored offsets.
 
 import os from 'node:os';
+import { parseBoundaryType } from '../../common/boundary-type.js';
 import { ResponseCode } from '../../remoting/codes/response-code.js';
 import { RequestCode } from '../../remoting/codes/request-code.js';
 import { type ExtFields, RemotingCommand } from '../../remoting/remoting-command.js';
@@ -85,7 +86,7 @@ export function registerOffsetHandlers(server: RemotingServer, ctx: BrokerContex
   server.registerHandler(
     RequestCode.SEARCH_OFFSET_BY_TIMESTAMP,
     handleWith(SearchOffsetByTimestamp, (h) =>
-      success(SearchOffsetByTimestamp.encodeResponse({ offset: ctx.store.getOffsetInQueueByTime(h.topic, h.queueId, h.timestamp) })),
+      success(SearchOffsetByTimestamp.encodeResponse({ offset: ctx.store.getOffsetInQueueByTime(h.topic, h.queueId, h.timestamp, parseBoundaryType(h.boundaryType)) })),
     ),
   );
 

@@ -57,7 +57,7 @@ export const SearchOffsetByTimestamp = defineRequest({
     /** Milliseconds since the epoch. */
     timestamp: field.long(),
     bname: field.string({ optional: true }),
-    /** 5.x: LOWER or UPPER; 4.9.8 has one rule (see MessageStore.getOffsetInQueueByTime). */
+    /** 5.x: LOWER (absent) or UPPER, read as common/boundary-type.ts parseBoundaryType. */
     boundaryType: field.string({ optional: true }),
   },
   response: { offset: field.long() },

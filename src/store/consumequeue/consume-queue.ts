@@ -18,6 +18,7 @@
 
 import assert from 'node:assert';
 import path from 'node:path';
+import type { BoundaryType } from '../../common/boundary-type.js';
 import { readInt64BE, writeInt64BE } from '../../common/message/int64.js';
 import type { FileIO } from '../io/file-io.js';
 import type { SegmentFile } from '../segment/segment-file.js';
@@ -314,37 +315,35 @@ export class ConsumeQueue {
   }
 
   /**
-   * The queue offset whose message was stored closest to `timestamp` (Java getOffsetInQueueByTime):
-   * an exact match wins, otherwise the nearer neighbour, the earlier one on a tie; past the last
-   * message, the last entry; before the first, the first. Entries whose message the lookup cannot
-   * find (expired from the CommitLog) count as older than any timestamp.
+   * The queue offset for a store time (Java 5.x getOffsetInQueueByTime with a BoundaryType).
+   * LOWER, the default: the first entry stored at or after `timestamp`, or maxOffsetInQueue when
+   * every entry is older. UPPER: the last entry stored at or before `timestamp`, or
+   * minOffsetInQueue when every entry is newer (Java answers 0 there, which is below a trimmed
+   * queue's minimum). Entries whose message the lookup cannot find (expired from the CommitLog)
+   * count as older than any timestamp. 4.9.8 answered the nearer of the two neighbours instead;
+   * 5.x and its clients mean "at or after", which is what a consumer starting from a time wants.
    */
-  offsetByTime(timestamp: number, storeTimestampAt: (commitLogOffset: number, size: number) => number | undefined): number {
+  offsetByTime(
+    timestamp: number,
+    storeTimestampAt: (commitLogOffset: number, size: number) => number | undefined,
+    boundary: BoundaryType = 'LOWER',
+  ): number {
     const min = this.minOffsetInQueue;
     const max = this.maxOffsetInQueue;
     if (min >= max) return max;
-    const timeAt = (queueOffset: number): number | undefined => {
-      const entry = this.entryAt(queueOffset);
-      if (entry === undefined || isBlankEntry(entry.commitLogOffset, entry.size)) return undefined;
-      return storeTimestampAt(entry.commitLogOffset, entry.size);
-    };
-    // Lower bound: the first entry stored at or after `timestamp`. Store times rise with the
-    // CommitLog, so one binary search over the queue offsets covers every file.
+    const upper = boundary === 'UPPER';
+    // Store times rise with the CommitLog, so one binary search over the queue offsets covers
+    // every file: find the first entry stored after `timestamp` (UPPER) or at or after it (LOWER).
     let low = min;
     let high = max;
     while (low < high) {
       const mid = Math.floor((low + high) / 2);
-      const time = timeAt(mid);
-      if (time === undefined || time < timestamp) low = mid + 1;
+      const entry = this.entryAt(mid);
+      const time = entry === undefined || isBlankEntry(entry.commitLogOffset, entry.size) ? undefined : storeTimestampAt(entry.commitLogOffset, entry.size);
+      if (time === undefined || time < timestamp || (upper && time === timestamp)) low = mid + 1;
       else high = mid;
     }
-    const right = low;
-    const rightTime = right < max ? timeAt(right) : undefined;
-    if (rightTime === timestamp) return right;
-    const leftTime = right - 1 >= min ? timeAt(right - 1) : undefined;
-    if (leftTime === undefined) return rightTime === undefined ? max : right;
-    if (rightTime === undefined) return right - 1;
-    return Math.abs(timestamp - leftTime) > Math.abs(timestamp - rightTime) ? right : right - 1;
+    return upper ? Math.max(min, low - 1) : low;
   }
 
   /**

@@ -101,8 +101,10 @@ describe('a store written by Apache RocketMQ 4.9.8 opens in rocketmq-ts', () => 
     const first = manifest.commitlog.find((r) => r.topic === 'FixtureTopic' && r.queueId === 0 && r.queueOffset === 0)!;
     assert.equal(store.getEarliestMessageTime('FixtureTopic', 0), first.storeTimestamp);
     assert.equal(store.getOffsetInQueueByTime('FixtureTopic', 0, first.storeTimestamp), 0);
-    // Compat: as 4.9.8, a time after every message gives the last message's offset.
-    assert.equal(store.getOffsetInQueueByTime('FixtureTopic', 0, Date.parse('2100-01-01')), store.getMaxOffsetInQueue('FixtureTopic', 0) - 1);
+    // As 5.x: a time after every message gives the max offset (LOWER), or the last message (UPPER).
+    const future = Date.parse('2100-01-01');
+    assert.equal(store.getOffsetInQueueByTime('FixtureTopic', 0, future), store.getMaxOffsetInQueue('FixtureTopic', 0));
+    assert.equal(store.getOffsetInQueueByTime('FixtureTopic', 0, future, 'UPPER'), store.getMaxOffsetInQueue('FixtureTopic', 0) - 1);
   });
 
   test('keeps the directory layout RocketMQ wrote', () => {

@@ -199,9 +199,23 @@ test('SEARCH_OFFSET_BY_TIMESTAMP answers the store\'s offset for the time', asyn
     assert.equal(answer.code, ResponseCode.SUCCESS);
     assert.deepEqual(answer.extFields, { offset: String(queueOffset) });
   }
-  for (const timestamp of [T0, h.storeTimes[2]! + 400, h.storeTimes[4]! + 60_000]) {
-    const answer = await h.call(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, { topic: TOPIC, queueId: '0', timestamp: String(timestamp) });
-    assert.deepEqual(answer.extFields, { offset: String(h.store.getOffsetInQueueByTime(TOPIC, 0, timestamp)) });
+  // Between stored times: LOWER (absent or any value but "upper") is the next message, UPPER the
+  // one before; 400 ms after offset 2 is nearer to 2, which 4.9.8 would have answered.
+  const between = String(h.storeTimes[2]! + 400);
+  const cases: Array<[Record<string, string>, number]> = [
+    [{ timestamp: String(T0) }, 0],
+    [{ timestamp: between }, 3],
+    [{ timestamp: between, boundaryType: 'LOWER' }, 3],
+    [{ timestamp: between, boundaryType: 'nonsense' }, 3],
+    [{ timestamp: between, boundaryType: 'UPPER' }, 2],
+    [{ timestamp: between, boundaryType: 'upper' }, 2],
+    [{ timestamp: String(T0), boundaryType: 'UPPER' }, 0],
+    [{ timestamp: String(h.storeTimes[4]! + 60_000) }, 5],
+    [{ timestamp: String(h.storeTimes[4]! + 60_000), boundaryType: 'UPPER' }, 4],
+  ];
+  for (const [fields, want] of cases) {
+    const answer = await h.call(RequestCode.SEARCH_OFFSET_BY_TIMESTAMP, { topic: TOPIC, queueId: '0', ...fields });
+    assert.deepEqual(answer.extFields, { offset: String(want) }, JSON.stringify(fields));
   }
   // The captured Java request (ROCKETMQ, with bname) decodes and is answered too.
   const rocketmq = new RemotingClient({ serializeType: SerializeType.ROCKETMQ });

@@ -83,11 +83,14 @@ test('offsetByTime over a fixture queue uses the records\' store timestamps', (t
   const queue = table.get('FixtureTopic', 1)!;
   const times = manifest.consumeQueues['FixtureTopic/1']!.entries.map((e) => storeTime.get(e.physicalOffset)!);
   for (let i = 0; i < times.length; i++) {
-    // An exact time answers with the first entry stored at that millisecond (the batch shares one).
+    // An exact time answers with the first entry stored at that millisecond (the batch shares
+    // one), or with UPPER the last.
     assert.equal(queue.offsetByTime(times[i]!, lookup), times.indexOf(times[i]!), `time of entry ${i}`);
+    assert.equal(queue.offsetByTime(times[i]!, lookup, 'UPPER'), times.lastIndexOf(times[i]!), `time of entry ${i}, UPPER`);
   }
   assert.equal(queue.offsetByTime(times[0]! - 60_000, lookup), 0, 'before the first message: the first');
-  assert.equal(queue.offsetByTime(times[times.length - 1]! + 60_000, lookup), times.length - 1, 'after the last: the last entry (4.9.8)');
+  assert.equal(queue.offsetByTime(times[times.length - 1]! + 60_000, lookup), times.length, 'after the last: the max offset');
+  assert.equal(queue.offsetByTime(times[times.length - 1]! + 60_000, lookup, 'UPPER'), times.length - 1, 'after the last, UPPER: the last entry');
 });
 
 test('a fixture queue continues where it ended after reopening', (t) => {

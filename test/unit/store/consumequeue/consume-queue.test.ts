@@ -276,7 +276,7 @@ test('a first entry inside the first file fills blanks from 0', (t) => {
   assert.deepEqual(readAll(queue), range(3, 5));
 });
 
-test('offsetByTime finds the nearest stored time across files', (t) => {
+test('offsetByTime finds the first entry at or after a time (LOWER) or the last at or before it (UPPER), across files', (t) => {
   const root = tempDir(t);
   const queue = open(t, root);
   putRange(queue, 0, 25);
@@ -286,17 +286,21 @@ test('offsetByTime finds the nearest stored time across files', (t) => {
   const lookup = (commitLogOffset: number): number => timeOf(commitLogOffset / 100);
 
   assert.equal(queue.offsetByTime(1050, lookup), 5, 'exact');
-  assert.equal(queue.offsetByTime(1140, lookup), 14, 'exact, first of equal times');
-  assert.equal(queue.offsetByTime(1093, lookup), 9, 'nearer to the earlier entry');
-  assert.equal(queue.offsetByTime(1097, lookup), 10, 'nearer to the later entry, across a file boundary');
-  assert.equal(queue.offsetByTime(1095, lookup), 9, 'a tie goes to the earlier entry');
+  assert.equal(queue.offsetByTime(1050, lookup, 'UPPER'), 5, 'exact, UPPER');
+  assert.equal(queue.offsetByTime(1140, lookup), 14, 'exact: the first of equal times');
+  assert.equal(queue.offsetByTime(1140, lookup, 'UPPER'), 16, 'exact, UPPER: the last of equal times');
+  assert.equal(queue.offsetByTime(1091, lookup), 10, 'between: the later entry, across a file boundary, though the earlier is nearer');
+  assert.equal(queue.offsetByTime(1099, lookup, 'UPPER'), 9, 'between, UPPER: the earlier entry, though the later is nearer');
   assert.equal(queue.offsetByTime(0, lookup), 0, 'before everything');
-  assert.equal(queue.offsetByTime(99_999, lookup), 24, 'after everything: the last entry');
+  assert.equal(queue.offsetByTime(0, lookup, 'UPPER'), 0, 'before everything, UPPER: the min offset');
+  assert.equal(queue.offsetByTime(99_999, lookup), 25, 'after everything: the max offset');
+  assert.equal(queue.offsetByTime(99_999, lookup, 'UPPER'), 24, 'after everything, UPPER: the last entry');
 
   // Messages the CommitLog no longer holds count as older than anything.
   const expiring = (commitLogOffset: number): number | undefined => (commitLogOffset < 800 ? undefined : lookup(commitLogOffset));
   assert.equal(queue.offsetByTime(0, expiring), 8);
-  assert.equal(queue.offsetByTime(1085, expiring), 8);
+  assert.equal(queue.offsetByTime(1075, expiring), 8);
+  assert.equal(queue.offsetByTime(1085, expiring, 'UPPER'), 8);
 });
 
 test('offsetByTime on an empty queue answers its max offset', (t) => {
