@@ -233,7 +233,7 @@ export function writeMessageRecord(buf: Buffer, offset: number, msg: MessageReco
   pos += 4 + body.length;
 
   const tls = v2 ? 2 : 1;
-  const topicWritten = buf.write(msg.topic, pos + tls, 'utf8');
+  const topicWritten = writeShortString(buf, pos + tls, msg.topic, topicLength);
   if (v2) buf.writeUInt16BE(topicWritten, pos);
   else buf[pos] = topicWritten;
   pos += tls + topicWritten;
@@ -252,6 +252,18 @@ export function writeMessageRecord(buf: Buffer, offset: number, msg: MessageReco
   // A size that disagrees with msg would leave a record that lies about its length.
   assert.equal(pos, end, 'record size disagrees with the message it was computed for');
   return size;
+}
+
+/**
+ * Writes `value`, whose UTF-8 length is `byteLength`, at `pos` (known to fit) and returns the
+ * bytes written. A short ASCII string (UTF-8 length equal to its UTF-16 length means every unit is
+ * below 0x80) is stored byte by byte: for a topic that is about a third of the cost of buf.write.
+ */
+function writeShortString(buf: Buffer, pos: number, value: string, byteLength: number): number {
+  const n = value.length;
+  if (n !== byteLength || n > 32) return buf.write(value, pos, 'utf8');
+  for (let i = 0; i < n; i++) buf[pos + i] = value.charCodeAt(i);
+  return n;
 }
 
 /** A Java int at `pos`, known to be inside `buf`; a value outside the int range is refused. */

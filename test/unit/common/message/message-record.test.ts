@@ -349,6 +349,17 @@ test('uses the V2 magic code and a 2-byte topic length for topics longer than 12
   assert.throws(() => encodeMessageRecord({ ...sample, topic: longTopic, magicCode: MESSAGE_MAGIC_CODE_V1 }), RangeError);
 });
 
+test('writes every topic byte as UTF-8: ASCII, non-ASCII and lone surrogates, short and long', () => {
+  for (const topic of ['T', 'Topic_%-1', '主题', 'caf\u00e9', 'a\ud800b', 'x'.repeat(32), 'y'.repeat(33), `${'z'.repeat(31)}\u00e9`]) {
+    const buf = encodeMessageRecord({ ...sample, topic });
+    const expected = Buffer.from(topic, 'utf8');
+    const at = RECORD_FIXED_BYTES - 3 + sample.body.length; // the topic length byte
+    assert.equal(buf[at], expected.length, topic);
+    assert.deepEqual(buf.subarray(at + 1, at + 1 + expected.length), expected, topic);
+    assert.equal(decodeMessageRecord(buf, 0, { checkCRC: true }).topic, expected.toString('utf8'), topic);
+  }
+});
+
 test('refuses properties longer than a signed short can say', () => {
   assert.throws(() => encodeMessageRecord({ ...sample, propertiesString: `K\u0001${'v'.repeat(32_766)}` }), RangeError);
   assert.doesNotThrow(() => encodeMessageRecord({ ...sample, propertiesString: `K\u0001${'v'.repeat(32_765)}` }));
