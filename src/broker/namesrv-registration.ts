@@ -3,8 +3,8 @@
 // version), UNREGISTER_BROKER on a clean shutdown.
 // Counterpart: BrokerController.registerBrokerAll + BrokerOuterAPI.registerBrokerAll / unregisterBrokerAll.
 
-import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
+import { crc32 } from '../common/crc32.js';
 import { encodeRegisterBrokerBody, type TopicConfigSerializeWrapper } from '../common/topic-config.js';
 import { RequestCode } from '../remoting/codes/request-code.js';
 import { ResponseCode } from '../remoting/codes/response-code.js';

@@ -46,8 +46,9 @@
 // hosts, properties and id strings and the properties Map.
 
 import assert from 'node:assert';
-import { crc32, inflateSync } from 'node:zlib';
+import { inflateSync } from 'node:zlib';
 import type { ZlibOptions } from 'node:zlib';
+import { crc32 } from '../crc32.js';
 import { readInt64BE, writeInt64BE } from './int64.js';
 import { decodeProperties, PROPERTIES_BYTES_MAX } from './properties.js';
 import {

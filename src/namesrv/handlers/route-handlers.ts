@@ -2,8 +2,8 @@
 // cluster info, topic lists, topic deletion, write-permission switches, data-version queries.
 // Counterpart: org.apache.rocketmq.namesrv.processor.DefaultRequestProcessor / ClientRequestProcessor.
 
-import { crc32 } from 'node:zlib';
 import type { Logger } from 'pino';
+import { crc32 } from '../../common/crc32.js';
 import { encodeClusterInfo, encodeKVTable, encodeTopicList, encodeTopicRouteData, STANDARD_JSON_BODY, wantsStandardJsonRoute } from '../../common/route-data.js';
 import { decodeRegisterBrokerBody, readDataVersion, type RegisterBrokerBody } from '../../common/topic-config.js';
 import { parseFastJson, toFastJson } from '../../common/fastjson.js';
