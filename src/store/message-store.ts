@@ -229,16 +229,19 @@ export class MessageStore {
       callback({ status: refused, appendResults: [] });
       return;
     }
+    // One clock read: the store time of every record in the call, and what a tag code that
+    // depends on it (a delayed message's delivery time) is computed from.
+    const now = this.#now();
     const inputs: AppendMessage[] = [];
     for (const msg of msgs) {
-      const input = this.#toAppendInput(msg);
+      const input = this.#toAppendInput(msg, now);
       if (typeof input === 'string') {
         callback({ status: input, appendResults: [] });
         return;
       }
       inputs.push(input);
     }
-    this.commitLog.append(inputs, (status, appendResults) => callback({ status, appendResults }));
+    this.commitLog.append(inputs, (status, appendResults) => callback({ status, appendResults }), now);
   }
 
   /** The offsetMsgId of the record at `commitLogOffset` in this store (store host + offset, hex). */
@@ -263,7 +266,7 @@ export class MessageStore {
     return null;
   }
 
-  #toAppendInput(msg: MessageInput): AppendMessage | PutMessageStatus {
+  #toAppendInput(msg: MessageInput, now: number): AppendMessage | PutMessageStatus {
     if (Buffer.byteLength(msg.topic) > 127) return PutMessageStatus.MESSAGE_ILLEGAL;
     if (msg.body.length > this.config.maxMessageSize) return PutMessageStatus.MESSAGE_ILLEGAL;
     const propertiesString = msg.propertiesString ?? encodePropertiesInJavaOrder(msg.properties);
@@ -280,7 +283,7 @@ export class MessageStore {
       storeHost: this.#storeHost,
       reconsumeTimes: msg.reconsumeTimes ?? 0,
       preparedTransactionOffset: msg.preparedTransactionOffset ?? 0,
-      tagsCode: this.#tagsCodeOf(msg.topic, msg.properties, this.#now()),
+      tagsCode: this.#tagsCodeOf(msg.topic, msg.properties, now),
       keys: msg.properties.get(MessageConst.PROPERTY_KEYS),
       uniqKey: msg.properties.get(MessageConst.PROPERTY_UNIQ_CLIENT_MESSAGE_ID_KEYIDX),
       queueOffset: 0,

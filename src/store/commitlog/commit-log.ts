@@ -221,9 +221,10 @@ export class CommitLog {
 
   /**
    * Appends messages as consecutive records; a batch goes to one queue at consecutive queue
-   * offsets and into one segment. `callback` runs once, after the acknowledgement point.
+   * offsets and into one segment. `callback` runs once, after the acknowledgement point. `now`
+   * is their store time (the caller may have read the clock already).
    */
-  append(messages: readonly AppendMessage[], callback: AppendCallback): void {
+  append(messages: readonly AppendMessage[], callback: AppendCallback, now = this.#options.now()): void {
     if (!this.#writable) {
       callback(PutMessageStatus.SERVICE_NOT_AVAILABLE, []);
       return;
@@ -248,7 +249,6 @@ export class CommitLog {
     const big = total > this.#buffer.length;
     const target = big ? Buffer.allocUnsafe(total) : this.#buffer;
     let pos = big ? 0 : this.#bufferPos;
-    const now = this.#options.now();
     for (const msg of messages) {
       msg.queueOffset = this.#takeQueueOffset(msg);
       msg.commitLogOffset = writeOffset;

@@ -60,3 +60,28 @@ test('getMessage returns at most maxTransferCountOnMessageInMemory messages', as
   assert.equal(got.messages.length, 32);
   assert.equal(got.nextBeginOffset, 32);
 });
+
+test('a tag code computed from the store time (delayed messages) uses the time the record is stored with', async (t) => {
+  const dir = makeTempDir('rmqts-get-');
+  let clock = 1_700_000_000_000;
+  // Every clock read is a second later, so two reads for one put would disagree.
+  const store = new MessageStore({
+    config: storeConfig({ storePathRootDir: dir, mappedFileSizeCommitLog: 1024 * 1024 }),
+    storeHost: '127.0.0.1:10911',
+    now: () => (clock += 1000),
+    tagsCodeOf: (_topic, _properties, storeTimestamp) => storeTimestamp + 10_000,
+  });
+  store.load();
+  store.start();
+  t.after(async () => {
+    await store.shutdown();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const r = await store.putMessages([0, 1].map((i) => ({ topic: 'D', queueId: 0, body: Buffer.from(`d${i}`), properties: new Map(), bornTimestamp: 0, bornHost: '127.0.0.1:1' })));
+  assert.equal(r.status, 'PUT_OK');
+  for (const [queueOffset, stored] of r.appendResults.entries()) {
+    const entry = store.consumeQueues.get('D', 0)!.entryAt(queueOffset)!;
+    const record = decodeMessageRecord(store.lookMessageByOffset(stored.commitLogOffset)!, 0);
+    assert.equal(entry.tagsCode, record.storeTimestamp + 10_000, `queue offset ${queueOffset}`);
+  }
+});
