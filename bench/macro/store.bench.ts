@@ -19,6 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { crc32Implementation } from '../../src/common/crc32.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { storeConfig } from '../../src/store/store-config.js';
 
@@ -198,7 +199,7 @@ async function main(): Promise<void> {
     if (want('raw')) rows.push(['raw loop, SYNC discipline', await runRaw(true)]);
     if (want('sync')) rows.push(['store SYNC_FLUSH', await runStore('SYNC_FLUSH', 0)]);
   }
-  console.log(`store append, ${WRITERS} writers, ${BODY.length}-byte bodies, ${GIB > 0 ? `${GIB} GiB` : `${SECONDS}s each`}`);
+  console.log(`store append, ${WRITERS} writers, ${BODY.length}-byte bodies, ${GIB > 0 ? `${GIB} GiB` : `${SECONDS}s each`}, ${crc32Implementation} CRC32`);
   console.log('| run | msgs/s | MB/s | p50 µs | p99 µs | RSS max MiB |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, f] of rows) {

@@ -164,6 +164,13 @@ export class MessageStore {
       this.#logger.warn({ commitLogOffset: processOffset, detail: scan.detail }, 'commit log damaged; truncating at the last good record');
     }
     segments.truncateTo(processOffset);
+    const last = segments.last();
+    if (scan.stoppedBy === 'corrupt' && last !== undefined && processOffset < last.fileFromOffset + last.fileSize) {
+      // The damaged bytes are what the next appends overwrite. Zeroed now, a write torn later
+      // cannot leave pieces of them after its own end for a scan to take for a record.
+      const at = processOffset - last.fileFromOffset;
+      last.zeroRange(at, Math.min(windowBytes, last.fileSize - at));
+    }
     this.commitLog.resetTo(processOffset);
     this.consumeQueues.truncateDirty(processOffset);
     if (this.config.messageIndexEnable) this.index.truncateDirty(processOffset);

@@ -7,8 +7,25 @@
 // builders skip what they already hold). Either way the scan stops at the first record whose
 // magic code, size or CRC is wrong; the CommitLog is truncated there and queue entries pointing
 // past it are dropped.
+//
+// Torn writes. A process killed inside a write(2) leaves the bytes up to a page boundary and
+// zeros after it (the kernel copies page by page and stops for a fatal signal). When the tear
+// falls inside the properties of the last record, size and BODYCRC still check out (the CRC
+// covers the body only), and Java would keep the record with its properties zeroed: a message
+// without its keys, tags or origin. So the last record before the zeros is also dropped when
+// its properties end in zeros that reach back to a 4 KiB boundary of the file. Nothing
+// acknowledged is lost by that: an acknowledged record was written whole.
 
-import { checkMessageRecord, MESSAGE_MAGIC_CODE_V1, MESSAGE_MAGIC_CODE_V2, storeTimestampPos } from '../common/message/message-record.js';
+import {
+  bodyLengthPos,
+  checkMessageRecord,
+  MAGIC_CODE_POS,
+  MESSAGE_MAGIC_CODE_V1,
+  MESSAGE_MAGIC_CODE_V2,
+  storeTimestampPos,
+  SYSFLAG_POS,
+  topicLengthBytes,
+} from '../common/message/message-record.js';
 import type { SegmentFile } from './segment/segment-file.js';
 import type { SegmentQueue } from './segment/segment-queue.js';
 
@@ -51,6 +68,9 @@ interface SegmentScan {
 
 function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: number, visit?: RecordVisitor): SegmentScan {
   let position = 0;
+  /** Segment position and size of the last good record. */
+  let lastStart = -1;
+  let lastSize = 0;
   while (position < segment.fileSize) {
     const window = segment.read(position, Math.min(windowBytes, segment.fileSize - position));
     let pos = 0;
@@ -58,6 +78,8 @@ function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: numbe
       const check = checkMessageRecord(window, pos, { checkCRC });
       if (check.status === 'ok') {
         visit?.(window, pos, segment.fileFromOffset + position + pos, check.size);
+        lastStart = position + pos;
+        lastSize = check.size;
         pos += check.size;
         if (pos >= window.length) break;
         continue;
@@ -66,6 +88,12 @@ function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: numbe
       if (check.status === 'end') {
         // The window may simply end inside a record: read on from it, unless nothing fits at all.
         if (position + window.length < segment.fileSize && pos > 0 && !isZeroHead(window, pos)) break;
+        if (lastStart >= 0 && lastStart + lastSize === position + pos) {
+          const tornAt = tornTailAt(segment.read(lastStart, lastSize), segment.fileFromOffset + lastStart);
+          if (tornAt !== undefined) {
+            return { position: lastStart, stop: 'corrupt', detail: `torn write: the last record's properties are zeros from ${tornAt} on` };
+          }
+        }
         return { position: position + pos, stop: 'end' };
       }
       // A record cut by the window end looks short: retry from it with a fresh window.
@@ -75,6 +103,28 @@ function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: numbe
     position += pos;
   }
   return { position, stop: 'end' };
+}
+
+/** Tears happen at page boundaries; every page size in use is a multiple of 4 KiB. */
+const TEAR_ALIGNMENT_BYTES = 4096;
+
+/**
+ * For a record (checked good) at commit-log offset `offset`: the offset of a 4 KiB boundary
+ * inside its properties from which the record holds only zeros, as a write torn there leaves
+ * it; undefined when there is none.
+ */
+export function tornTailAt(record: Buffer, offset: number): number | undefined {
+  const sysFlag = record.readInt32BE(SYSFLAG_POS);
+  const bodyLengthAt = bodyLengthPos(sysFlag);
+  const topicLengthAt = bodyLengthAt + 4 + record.readInt32BE(bodyLengthAt);
+  const lengthBytes = topicLengthBytes(record.readInt32BE(MAGIC_CODE_POS));
+  const topicLength = lengthBytes === 2 ? record.readInt16BE(topicLengthAt) : record.readUInt8(topicLengthAt);
+  const propertiesStart = topicLengthAt + lengthBytes + topicLength + 2;
+  let zerosFrom = record.length;
+  while (zerosFrom > propertiesStart && record[zerosFrom - 1] === 0) zerosFrom--;
+  if (zerosFrom === record.length) return undefined;
+  const boundary = Math.ceil((offset + zerosFrom) / TEAR_ALIGNMENT_BYTES) * TEAR_ALIGNMENT_BYTES;
+  return boundary < offset + record.length ? boundary : undefined;
 }
 
 function isZeroHead(buf: Buffer, pos: number): boolean {

@@ -280,8 +280,9 @@ export class ScheduleMessageService {
       return 'skipped';
     }
     const record = decodeMessageRecord(buf, 0);
-    // The tag code was computed a moment before the store time was taken; the record's own
-    // store time is exact, so a message is never delivered before its full delay.
+    // The record's own store time decides, whatever the queue entry's tag code says (an entry
+    // written by another store, or before a clock change), so a message is never delivered
+    // before its full delay.
     if (correctDeliverTimestamp(now, record.storeTimestamp + delayMs, delayMs) > now) return 'not-due';
     const input = messageTimeup(record, { queueId, queueOffset });
     if (input === undefined || input.topic === RMQ_SYS_TRANS_HALF_TOPIC) {

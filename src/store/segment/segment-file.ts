@@ -93,6 +93,13 @@ export class SegmentFile {
     this.io.write(this.fd, buf, offset, length, position);
   }
 
+  /** Overwrites `length` bytes from `position` with zeros and fdatasyncs them. */
+  zeroRange(position: number, length: number): void {
+    const zeros = Buffer.alloc(Math.min(length, 1024 * 1024));
+    for (let done = 0; done < length; done += zeros.length) this.writeAt(position + done, zeros, 0, Math.min(zeros.length, length - done));
+    this.io.datasyncSync(this.fd);
+  }
+
   /** Reads `length` bytes at file position `position` (bounded by the file, not by wrotePosition). */
   read(position: number, length: number, into?: Buffer, intoOffset = 0): Buffer {
     const n = Math.max(0, Math.min(length, this.fileSize - position));
