@@ -158,7 +158,7 @@ export class MessageStore {
         // index whole after a crash (Java counts it only with messageIndexSafe).
         abnormalStartIndex(segments, this.config.messageIndexEnable ? this.checkpoint.minTimestampIndex() : this.checkpoint.minTimestamp());
     const windowBytes = this.config.maxMessageSize + RECOVERY_WINDOW_EXTRA;
-    const scan = scanCommitLog(segments, fromIndex, this.config.checkCRCOnRecover, windowBytes);
+    const scan = scanCommitLog(segments, fromIndex, this.config.checkCRCOnRecover, windowBytes, undefined, { afterCrash: !this.#lastExitOK });
     const processOffset = scan.processOffset;
     if (scan.stoppedBy === 'corrupt') {
       this.#logger.warn({ commitLogOffset: processOffset, detail: scan.detail }, 'commit log damaged; truncating at the last good record');

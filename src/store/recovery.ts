@@ -12,19 +12,16 @@
 // zeros after it (the kernel copies page by page and stops for a fatal signal). When the tear
 // falls inside the properties of the last record, size and BODYCRC still check out (the CRC
 // covers the body only), and Java would keep the record with its properties zeroed: a message
-// without its keys, tags or origin. So the last record before the zeros is also dropped when
-// its properties end in zeros that reach back to a 4 KiB boundary of the file. Nothing
-// acknowledged is lost by that: an acknowledged record was written whole.
+// without its keys, tags or origin. So after a crash the last record before the zeros is also
+// dropped when its properties end in zeros that reach back to a 4 KiB boundary of the file.
+// Nothing acknowledged is lost by that: an acknowledged record was written whole.
 
 import {
-  bodyLengthPos,
   checkMessageRecord,
-  MAGIC_CODE_POS,
   MESSAGE_MAGIC_CODE_V1,
   MESSAGE_MAGIC_CODE_V2,
+  propertiesLengthPos,
   storeTimestampPos,
-  SYSFLAG_POS,
-  topicLengthBytes,
 } from '../common/message/message-record.js';
 import type { SegmentFile } from './segment/segment-file.js';
 import type { SegmentQueue } from './segment/segment-queue.js';
@@ -43,13 +40,20 @@ export type RecordVisitor = (buf: Buffer, position: number, offset: number, size
  * Walks records from `fromIndex` of the queue, calling `visit` for each good record, and returns
  * where the good data ends. Reads in windows of `windowBytes` (which must exceed the largest record).
  */
-export function scanCommitLog(segments: SegmentQueue, fromIndex: number, checkCRC: boolean, windowBytes: number, visit?: RecordVisitor): ScanResult {
+export function scanCommitLog(
+  segments: SegmentQueue,
+  fromIndex: number,
+  checkCRC: boolean,
+  windowBytes: number,
+  visit?: RecordVisitor,
+  { afterCrash = false }: { afterCrash?: boolean } = {},
+): ScanResult {
   const files = segments.segments;
   if (files.length === 0) return { processOffset: segments.minOffset(), stoppedBy: 'end' };
   let processOffset = files[Math.max(0, fromIndex)]!.fileFromOffset;
   for (let i = Math.max(0, fromIndex); i < files.length; i++) {
     const segment = files[i]!;
-    const result = scanSegment(segment, checkCRC, windowBytes, visit);
+    const result = scanSegment(segment, checkCRC, windowBytes, afterCrash, visit);
     processOffset = segment.fileFromOffset + result.position;
     if (result.stop !== 'blank') {
       return result.stop === 'corrupt' ? { processOffset, stoppedBy: 'corrupt', detail: result.detail! } : { processOffset, stoppedBy: 'end' };
@@ -66,7 +70,7 @@ interface SegmentScan {
   detail?: string;
 }
 
-function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: number, visit?: RecordVisitor): SegmentScan {
+function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: number, afterCrash: boolean, visit?: RecordVisitor): SegmentScan {
   let position = 0;
   /** Segment position and size of the last good record. */
   let lastStart = -1;
@@ -88,7 +92,7 @@ function scanSegment(segment: SegmentFile, checkCRC: boolean, windowBytes: numbe
       if (check.status === 'end') {
         // The window may simply end inside a record: read on from it, unless nothing fits at all.
         if (position + window.length < segment.fileSize && pos > 0 && !isZeroHead(window, pos)) break;
-        if (lastStart >= 0 && lastStart + lastSize === position + pos) {
+        if (afterCrash && lastStart >= 0 && lastStart + lastSize === position + pos) {
           const tornAt = tornTailAt(segment.read(lastStart, lastSize), segment.fileFromOffset + lastStart);
           if (tornAt !== undefined) {
             return { position: lastStart, stop: 'corrupt', detail: `torn write: the last record's properties are zeros from ${tornAt} on` };
@@ -114,12 +118,7 @@ const TEAR_ALIGNMENT_BYTES = 4096;
  * it; undefined when there is none.
  */
 export function tornTailAt(record: Buffer, offset: number): number | undefined {
-  const sysFlag = record.readInt32BE(SYSFLAG_POS);
-  const bodyLengthAt = bodyLengthPos(sysFlag);
-  const topicLengthAt = bodyLengthAt + 4 + record.readInt32BE(bodyLengthAt);
-  const lengthBytes = topicLengthBytes(record.readInt32BE(MAGIC_CODE_POS));
-  const topicLength = lengthBytes === 2 ? record.readInt16BE(topicLengthAt) : record.readUInt8(topicLengthAt);
-  const propertiesStart = topicLengthAt + lengthBytes + topicLength + 2;
+  const propertiesStart = propertiesLengthPos(record, 0) + 2;
   let zerosFrom = record.length;
   while (zerosFrom > propertiesStart && record[zerosFrom - 1] === 0) zerosFrom--;
   if (zerosFrom === record.length) return undefined;

@@ -104,6 +104,15 @@ export function topicLengthBytes(magicCode: number): 1 | 2 {
   return magicCode === MESSAGE_MAGIC_CODE_V2 ? 2 : 1;
 }
 
+/** Position of PROPERTIESLENGTH in the record at `offset`, found from its body and topic lengths. */
+export function propertiesLengthPos(buf: Buffer, offset: number): number {
+  const bodyLengthAt = offset + bodyLengthPos(buf.readInt32BE(offset + SYSFLAG_POS));
+  const topicLengthAt = bodyLengthAt + 4 + buf.readInt32BE(bodyLengthAt);
+  return buf.readInt32BE(offset + MAGIC_CODE_POS) === MESSAGE_MAGIC_CODE_V2
+    ? topicLengthAt + 2 + buf.readInt16BE(topicLengthAt)
+    : topicLengthAt + 1 + buf.readUInt8(topicLengthAt);
+}
+
 /** Record bytes besides body, topic and properties, for a sysFlag and magic code. */
 export function recordFixedBytes(sysFlag: number, magicCode = MESSAGE_MAGIC_CODE_V1): number {
   return bodyLengthPos(sysFlag) + 4 + topicLengthBytes(magicCode) + 2;
