@@ -337,18 +337,21 @@ export class CommitLog {
     this.#dispatch = [];
     const batch = this.#batch;
     this.#batch = [];
-    this.#options.onCommitted(dispatch);
-    this.#warm();
     if (!this.#options.syncFlush) {
+      this.#options.onCommitted(dispatch);
+      this.#warm();
       for (const waiter of batch) waiter.callback(PutMessageStatus.PUT_OK, waiter.results);
       return;
     }
+    // The sync starts before dispatch: the queue entries and index keys need only the write, and
+    // building them while the disk works takes them off every waiter's path.
     const deadline = this.#options.now() + this.#options.syncFlushTimeoutMs;
     for (const waiter of batch) {
       waiter.deadline = deadline;
       this.#syncWaiters.push(waiter);
     }
     this.#requestSync();
+    this.#options.onCommitted(dispatch);
   }
 
   /**
