@@ -6,12 +6,13 @@
 // Append path. Appends are encoded straight into one reused write buffer (never fresh memory:
 // first touch of new pages is slow) and reserved and written with no await in between, so there
 // is one writer. Once per event-loop turn the buffer goes to the file in one pwrite ("commit"),
-// the batch is dispatched to the ConsumeQueues and the index, and then:
+// the batch is dispatched to the ConsumeQueues and the index, and:
 //   ASYNC_FLUSH  the appends are acknowledged: the bytes are in the page cache and survive a
 //                crash of this process; a timer fdatasyncs every flushIntervalCommitLog ms.
 //   SYNC_FLUSH   the appends wait for the next fdatasync, which every waiter shares (group
-//                commit); a sync slower than syncFlushTimeout answers FLUSH_DISK_TIMEOUT (the
-//                message is stored all the same).
+//                commit; it starts before the dispatch, which needs only the write); a sync
+//                slower than syncFlushTimeout answers FLUSH_DISK_TIMEOUT (the message is stored
+//                all the same).
 // A record never spans two segments: when one does not fit, an 8-byte blank record ends the
 // segment and the record starts the next one. Readers see only committed bytes.
 
