@@ -12,7 +12,9 @@
 //
 // The raw loop is the ceiling for our design: it copies the same bytes into one reused buffer,
 // writes it once per event-loop turn to fresh 1 GiB files, and fdatasyncs every 500 ms (ASYNC) or
-// after every write with all writers waiting on it (SYNC), with no encoding, CRC or queues.
+// as the CommitLog's group commit does (SYNC: two syncs in flight, a batch written at once when
+// it reaches 40 KiB, zeros written just ahead), with no encoding, CRC or queues. bench:group-commit shows what work per
+// message costs that ceiling.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,6 +22,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { crc32Implementation } from '../../src/common/crc32.js';
+import { SYNC_BATCH_BYTES, SYNCS_IN_FLIGHT_MAX, ZERO_AHEAD_BYTES, ZERO_CHUNK_BYTES } from '../../src/store/commitlog/commit-log.js';
 import { MessageStore } from '../../src/store/message-store.js';
 import { storeConfig } from '../../src/store/store-config.js';
 
@@ -107,7 +110,7 @@ async function runStore(flushDiskType: 'ASYNC_FLUSH' | 'SYNC_FLUSH', bytesTarget
   return { msgs, seconds, p50us: percentile(sorted, 0.5), p99us: percentile(sorted, 0.99), rssMaxMiB: rssMax / 1048576 };
 }
 
-/** The floor: same bytes, same writes per turn and syncs, no store. */
+/** The ceiling: same bytes, same writes per turn and syncs, no store. */
 async function runRaw(sync: boolean): Promise<Figures> {
   const dir = fs.mkdtempSync(path.join(args.dir!, 'rmqts-bench-raw-'));
   // Like the CommitLog, it writes fresh 1 GiB files in sequence (never rewriting warm pages).
@@ -124,10 +127,28 @@ async function runRaw(sync: boolean): Promise<Figures> {
   let fileOffset = 0;
   let pending: Array<() => void> = [];
   let scheduled = false;
-  let syncing: Promise<void> | null = null;
+  // SYNC: the CommitLog's pipeline. Written groups wait for a sync started after their write;
+  // up to SYNCS_IN_FLIGHT_MAX syncs run at once, and a batch commits at once at SYNC_BATCH_BYTES.
+  // Zeros are kept written just ahead of the data, so few syncs allocate blocks.
+  const zeros = sync ? Buffer.alloc(ZERO_CHUNK_BYTES) : null;
+  let zeroedUpTo = 0;
+  let written: Array<() => void> = [];
+  const syncing: Array<{ waiters: Array<() => void>; done: boolean }> = [];
   const latencies = new Latencies();
   let msgs = 0;
   let running = true;
+  const startSync = (): void => {
+    if (syncing.length >= SYNCS_IN_FLIGHT_MAX || written.length === 0) return;
+    const entry = { waiters: written, done: false };
+    written = [];
+    syncing.push(entry);
+    fs.fdatasync(fd, () => {
+      entry.done = true;
+      // As the CommitLog: answered in the order the syncs started.
+      while (syncing.length > 0 && syncing[0]!.done) for (const w of syncing.shift()!.waiters) w();
+      startSync();
+    });
+  };
   const commit = (): void => {
     scheduled = false;
     if (pos === 0) return;
@@ -136,24 +157,25 @@ async function runRaw(sync: boolean): Promise<Figures> {
       fd = openNext();
       fs.closeSync(old);
       fileOffset = 0;
+      zeroedUpTo = 0;
     }
     fs.writeSync(fd, buffer, 0, pos, fileOffset);
     fileOffset += pos;
     pos = 0;
+    if (zeros !== null && Math.max(zeroedUpTo, fileOffset) - fileOffset < ZERO_AHEAD_BYTES) {
+      const from = Math.max(zeroedUpTo, fileOffset);
+      const length = Math.min(zeros.length, 1024 * 1024 * 1024 - from);
+      if (length > 0) fs.writeSync(fd, zeros, 0, length, from);
+      zeroedUpTo = from + length;
+    }
     const waiters = pending;
     pending = [];
     if (!sync) {
       for (const w of waiters) w();
       return;
     }
-    const doSync = (): void => {
-      syncing = new Promise<void>((resolve) => fs.fdatasync(fd, () => resolve())).then(() => {
-        syncing = null;
-        for (const w of waiters) w();
-      });
-    };
-    if (syncing === null) doSync();
-    else void syncing.then(doSync);
+    for (const w of waiters) written.push(w);
+    startSync();
   };
   const flushTimer = sync ? null : setInterval(() => fs.fdatasync(fd, () => undefined), 500);
   const t0 = performance.now();
@@ -173,7 +195,8 @@ async function runRaw(sync: boolean): Promise<Figures> {
         if (running) put();
         else if (--writing === 0) allDone();
       });
-      if (!scheduled) {
+      if (sync && pos >= SYNC_BATCH_BYTES && syncing.length < SYNCS_IN_FLIGHT_MAX) commit();
+      else if (!scheduled) {
         scheduled = true;
         setImmediate(commit);
       }

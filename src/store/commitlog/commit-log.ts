@@ -96,8 +96,8 @@ const WARM_CHUNK_BYTES = 4 * 1024 * 1024;
  * sync carrying them gets slow, p99 0.8-1.5 ms).
  * Not for ASYNC_FLUSH: nobody waits on its syncs, and the zeros would go to the disk twice.
  */
-const ZERO_CHUNK_BYTES = 512 * 1024;
-const ZERO_AHEAD_BYTES = 256 * 1024;
+export const ZERO_CHUNK_BYTES = 512 * 1024;
+export const ZERO_AHEAD_BYTES = 256 * 1024;
 
 /**
  * SYNC_FLUSH pipelining: fdatasyncs allowed in flight at once, and the batch size at which an
@@ -108,8 +108,8 @@ const ZERO_AHEAD_BYTES = 256 * 1024;
  * +10-20% over one sync in flight; 3 or 4 in flight with smaller batches did no better. (Before
  * zero-filling, two in flight gave nothing: allocating syncs serialise on the ext4 journal.)
  */
-const SYNCS_IN_FLIGHT_MAX = 2;
-const SYNC_BATCH_BYTES = 40 * 1024;
+export const SYNCS_IN_FLIGHT_MAX = 2;
+export const SYNC_BATCH_BYTES = 40 * 1024;
 
 /** Topics whose queue keys are kept (the cache starts over beyond this). */
 const QUEUE_KEY_TOPICS_MAX = 4096;
