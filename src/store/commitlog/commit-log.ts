@@ -167,6 +167,11 @@ export class CommitLog {
   #warmedUpTo = 0;
   #warming = false;
   readonly #warmBuffer = Buffer.alloc(WARM_CHUNK_BYTES);
+  /** Set while an append commits midway (see #commitMidAppend). */
+  #holdingAcks = 0;
+  /** ASYNC_FLUSH: acknowledgements held back by #commitMidAppend, in offset order. */
+  readonly #deferredAcks: Waiter[] = [];
+  #runningDeferredAcks = false;
   /** SYNC_FLUSH: commit-log offset up to which the current segment's blocks have been zero-filled. */
   #zeroedUpTo = 0;
   readonly #zeros: Buffer | null;
@@ -240,13 +245,21 @@ export class CommitLog {
       callback(PutMessageStatus.MESSAGE_ILLEGAL, []);
       return;
     }
+    // Room first, then the segment end: each may commit, and the acknowledgements those commits
+    // make wait for the end of this append (see #commitMidAppend).
+    if (this.#bufferPos + total > this.#buffer.length) this.#commitMidAppend(-1);
     let writeOffset = this.#bufferStart + this.#bufferPos;
     const segmentEnd = writeOffset - (writeOffset % segmentSize) + segmentSize;
     if (total + BLANK_RECORD_BYTES > segmentEnd - writeOffset) {
-      this.#endSegment(segmentEnd - writeOffset);
+      this.#commitMidAppend(segmentEnd - writeOffset);
       writeOffset = segmentEnd;
     }
-    if (this.#bufferPos + total > this.#buffer.length) this.#commit();
+    if (!this.#writable) {
+      // One of those commits failed: the store takes no more writes.
+      callback(PutMessageStatus.SERVICE_NOT_AVAILABLE, []);
+      this.#runDeferredAcks();
+      return;
+    }
     const big = total > this.#buffer.length;
     const target = big ? Buffer.allocUnsafe(total) : this.#buffer;
     let pos = big ? 0 : this.#bufferPos;
@@ -262,11 +275,34 @@ export class CommitLog {
     this.#batch.push({ endOffset: writeOffset, callback, results: messages, deadline: 0, done: false });
     this.#lastCommittedStoreTimestamp = now;
     if (big) {
-      this.#writeOut(target, total);
+      this.#holdingAcks++; // answered after what the room-making commit held back, in order
+      try {
+        this.#writeOut(target, total);
+      } finally {
+        this.#holdingAcks--;
+      }
     } else {
       this.#bufferPos = pos;
       if (this.#options.syncFlush && this.#bufferPos >= SYNC_BATCH_BYTES && this.#syncsInFlight.length < SYNCS_IN_FLIGHT_MAX) this.#commit();
       else this.#scheduleCommit();
+    }
+    if (this.#deferredAcks.length > 0) this.#runDeferredAcks();
+  }
+
+  /**
+   * Commits in the middle of an append (the buffer is full, or the segment ends: `blankFor` is
+   * then the room left in it), before the append has its offsets. The ASYNC_FLUSH
+   * acknowledgements this makes are held until the append has finished: a writer that appends
+   * again from its callback would otherwise run in the middle of it, and the two would share
+   * offsets.
+   */
+  #commitMidAppend(blankFor: number): void {
+    this.#holdingAcks++;
+    try {
+      if (blankFor < 0) this.#commit();
+      else this.#endSegment(blankFor);
+    } finally {
+      this.#holdingAcks--;
     }
   }
 
@@ -298,6 +334,7 @@ export class CommitLog {
     writeBlankRecord(this.#buffer, this.#bufferPos, remaining);
     this.#bufferPos += BLANK_RECORD_BYTES;
     this.#commit();
+    if (!this.#writable) return; // the blank was not written: the segment does not end here
     const last = this.segments.last();
     if (last !== undefined && !last.isFull) last.wrotePosition = last.fileSize;
     this.#bufferStart = this.#committedOffset = last === undefined ? this.#bufferStart : last.fileFromOffset + last.fileSize;
@@ -341,6 +378,10 @@ export class CommitLog {
     if (!this.#options.syncFlush) {
       this.#options.onCommitted(dispatch);
       this.#warm();
+      if (this.#holdingAcks > 0) {
+        for (const waiter of batch) this.#deferredAcks.push(waiter);
+        return;
+      }
       for (const waiter of batch) waiter.callback(PutMessageStatus.PUT_OK, waiter.results);
       return;
     }
@@ -411,6 +452,20 @@ export class CommitLog {
           this.#warming = false;
         },
       );
+  }
+
+  /** ASYNC_FLUSH acknowledgements held back while an append ran, in offset order. */
+  #runDeferredAcks(): void {
+    if (this.#runningDeferredAcks) return; // the run under way takes the ones added meanwhile
+    this.#runningDeferredAcks = true;
+    const acks = this.#deferredAcks;
+    let i = 0;
+    try {
+      for (; i < acks.length; i++) acks[i]!.callback(PutMessageStatus.PUT_OK, acks[i]!.results);
+    } finally {
+      acks.splice(0, Math.min(i + 1, acks.length));
+      this.#runningDeferredAcks = false;
+    }
   }
 
   /** A write failed: nothing of the batch was stored. Undo its offsets and fail its appends. */

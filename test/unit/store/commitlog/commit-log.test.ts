@@ -174,3 +174,44 @@ test('replication hooks: raw bytes read from one store append to another at the 
   assert.deepEqual(b.messages, a.messages);
   assert.equal(slave.queryMessage('T', 'k7', 32, 0, Number.MAX_SAFE_INTEGER).messages.length, 1);
 });
+
+test('ASYNC_FLUSH: writers that put again from inside their acknowledgement, when the write buffer fills mid-turn, get the offsets their records have', async (t) => {
+  // A 64 KiB write buffer fills within one turn when 100 writers start at once; the commit that
+  // makes room acknowledges the first writers while an append is under way, and each of them
+  // puts its next message from its callback at once, as a send path does.
+  const { store } = open(t, { commitLogWriteBufferSize: 64 * 1024, maxMessageSize: 1024, mappedFileSizeCommitLog: 256 * 1024 });
+  const total = 1500;
+  const acked: Array<{ offset: number; size: number; queueOffset: number; fill: number }> = [];
+  let started = 0;
+  await new Promise<void>((done) => {
+    const putNext = (): void => {
+      const fill = started++ % 251;
+      store.putMessagesThen([{ topic: 'T', queueId: 0, body: Buffer.alloc(900, fill), properties: new Map(), bornTimestamp: 1, bornHost: '127.0.0.1:1' }], (result) => {
+        assert.equal(result.status, 'PUT_OK');
+        const r = result.appendResults[0]!;
+        acked.push({ offset: r.commitLogOffset, size: r.msgSize, queueOffset: r.queueOffset, fill });
+        if (started < total) putNext();
+        else if (acked.length === total) done();
+      });
+    };
+    for (let i = 0; i < 100 && started < total; i++) putNext();
+  });
+  store.commitLog.commitNow();
+  for (const a of acked) {
+    const record = store.commitLog.readRecord(a.offset, a.size);
+    assert.ok(record, `no record at ${a.offset}`);
+    const msg = decodeMessageRecord(record, 0, { checkCRC: true });
+    assert.equal(msg.commitLogOffset, a.offset, 'the record says it is elsewhere');
+    assert.equal(msg.queueOffset, a.queueOffset);
+    assert.ok(msg.body.equals(Buffer.alloc(900, a.fill)), `the record at ${a.offset} holds another message's body`);
+  }
+  assert.deepEqual(acked.map((a) => a.queueOffset).sort((x, y) => x - y), Array.from({ length: total }, (_, i) => i));
+  // The queue agrees: every queue offset leads to the record acknowledged for it.
+  const byQueueOffset = new Map(acked.map((a) => [a.queueOffset, a.offset]));
+  for (let from = 0; from < total; ) {
+    const got = store.getMessage('T', 0, from, 32);
+    assert.equal(got.status, 'FOUND');
+    for (const [i, buf] of got.messages.entries()) assert.equal(decodeMessageRecord(buf, 0).commitLogOffset, byQueueOffset.get(got.queueOffsets[i]!));
+    from = got.nextBeginOffset;
+  }
+});
